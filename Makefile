@@ -1,0 +1,45 @@
+# The two set-up commands of the README. Both build .venv on a fresh machine first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := demo-data
+DEMO_DB := demo.db
+
+.PHONY: demo test install install-dev lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[postgres,dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/threadline synth --ads 20000 --seed 7 --out $(DEMO_DIR)
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline ingest $(DEMO_DIR)/adverts.jsonl --source synth
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline ingest $(DEMO_DIR)/adverts.jsonl --source synth
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline stats
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts search "passport" --limit 5
+	@echo
+	@echo "Next: THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts --help   (docs/guide.md walks you through)"
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+test: install-dev lint typecheck
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -1,0 +1,191 @@
+"""The one data model of Threadline.
+
+Every value the system derives (an identifier, a flag, a link, an operation) carries its
+provenance: the advert it came from, the character span in that advert's text, and the
+versioned name of the stage that produced it (``extract.phone@2``). An analyst can always ask
+"why?" and get the exact text back.
+
+The classes are frozen, slotted dataclasses rather than validating models: a million adverts
+pass through them per run, and validation belongs at the edges (ingest), not on every copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+JSONValue = Any
+"""A value that came from JSON (dict, list, str, int, float, bool or None)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character range ``[start, end)`` in an advert's :attr:`Ad.text`."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Ad:
+    """One advert or post as captured, with the raw record it was read from.
+
+    ``id`` is stable: the same captured content always gets the same id, on any machine and
+    in any runner, so that re-ingesting a file adds nothing and the Dask and local runners
+    agree. ``source_id`` is the id the source itself gave the record, if any.
+    """
+
+    id: str
+    source: str
+    title: str
+    body: str
+    content_hash: str
+    source_id: str | None = None
+    url: str | None = None
+    captured_at: datetime | None = None
+    posted_at: datetime | None = None
+    language: str | None = None
+    place: str | None = None
+    images: tuple[str, ...] = ()
+    raw: Mapping[str, JSONValue] = field(default_factory=dict, compare=False)
+    locator: str | None = None
+    """Where the record was read: ``file.jsonl:42`` or ``pages/ad-17.html``."""
+
+    @property
+    def text(self) -> str:
+        """The text every span points into: title, a blank line, then body."""
+        if not self.title:
+            return self.body
+        if not self.body:
+            return self.title
+        return f"{self.title}\n\n{self.body}"
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier found in an advert: phone, email, handle, url, wallet, payment tag..."""
+
+    ad_id: str
+    kind: str
+    value: str
+    """Normalised value (E.164 phone, lower-case e-mail, checksummed address...)."""
+    raw: str
+    """The text exactly as written in the advert."""
+    span: Span
+    confidence: float
+    stage: str
+    """Versioned name of the producing stage, e.g. ``extract.phone@1``."""
+    attrs: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Kind-specific details: a phone's country, a wallet's chain, a handle's platform."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A trafficking indicator (or counter-indicator, with negative weight) hit in an advert."""
+
+    ad_id: str
+    rule_id: str
+    category: str
+    weight: float
+    span: Span
+    evidence: str
+    citation: str
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One reason two adverts are linked: a shared phone, a template similarity..."""
+
+    kind: str
+    detail: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A scored, explained link between two adverts (``a < b`` by id)."""
+
+    a: str
+    b: str
+    weight: float
+    evidence: tuple[Evidence, ...]
+    stage: str
+
+    def __post_init__(self) -> None:
+        if self.a >= self.b:
+            raise ValueError("a link's ends must be ordered: a < b")
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """A cluster of linked adverts: the operation presumed to be behind them."""
+
+    id: str
+    members: tuple[str, ...]
+    links: tuple[Link, ...]
+    score: float
+    stage: str
+    explanation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A record as a reader produced it, before it is parsed into an :class:`Ad`."""
+
+    source: str
+    locator: str
+    fields: Mapping[str, JSONValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A record (or a whole input) set aside with the reason, never silently dropped."""
+
+    stage: str
+    code: str
+    """Short machine-readable reason, for counts: ``malformed-json``, ``missing-text``..."""
+    reason: str
+    """The reason in words, precise enough to fix the record by."""
+    locator: str
+    record: str
+    """The offending record as text (truncated for huge inputs; see ``size``)."""
+    source: str = ""
+    size: int = 0
+    """Size in characters of the whole record, which may exceed ``len(record)``."""
+
+    @property
+    def key(self) -> str:
+        """Stable key, so that re-running an ingest never repeats a quarantine entry."""
+        h = hashlib.sha256()
+        for part in (self.stage, self.code, self.locator, self.reason, self.record):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What flows through the pipeline: one record and everything stages assigned to it.
+
+    A stage declares which of these fields it requires and which it assigns; the runner
+    checks the order before anything runs.
+    """
+
+    raw: RawRecord | None = None
+    ad: Ad | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+
+DOC_FIELDS = frozenset({"raw", "ad", "identifiers", "flags"})

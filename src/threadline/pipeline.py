@@ -1,0 +1,244 @@
+"""Stages and the one loop that runs them.
+
+A stage is a pure function of one :class:`~threadline.model.Doc` with a versioned name and
+declared inputs (``requires``) and outputs (``assigns``). Stages never touch the store or any
+global state, so the very same stage objects run in this process or on Dask workers.
+
+Only :func:`run` loops: it batches, shows a progress bar, and applies the error policy. A
+record that fails a stage is quarantined with the stage, the error and the record; it is never
+dropped and never aborts the batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import orjson
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from threadline.errors import PipelineError, RecordError
+from threadline.model import DOC_FIELDS, Doc, Quarantined
+
+RECORD_EXCERPT_CHARS = 100_000
+"""How much of a failing record the quarantine keeps verbatim; the locator finds the rest."""
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """A pure, versioned transformation of one document."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def requires(self) -> frozenset[str]: ...
+    @property
+    def assigns(self) -> frozenset[str]: ...
+    def __call__(self, doc: Doc) -> Doc: ...
+
+
+def stage_id(stage: Stage) -> str:
+    """``name@version``: what every derived value records as its producer."""
+    return f"{stage.name}@{stage.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionStage:
+    """A stage made from a module-level function (module-level so Dask can pickle it)."""
+
+    name: str
+    version: int
+    requires: frozenset[str]
+    assigns: frozenset[str]
+    func: Callable[[Doc], Doc]
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.func(doc)
+
+
+def stage(
+    name: str, version: int, *, requires: Iterable[str], assigns: Iterable[str]
+) -> Callable[[Callable[[Doc], Doc]], FunctionStage]:
+    """Decorator that turns ``def f(doc: Doc) -> Doc`` into a :class:`FunctionStage`."""
+
+    def wrap(func: Callable[[Doc], Doc]) -> FunctionStage:
+        return FunctionStage(name, version, frozenset(requires), frozenset(assigns), func)
+
+    return wrap
+
+
+def check_order(stages: Sequence[Stage], available: Iterable[str] = ("raw",)) -> None:
+    """Raise :class:`PipelineError` if a stage requires a field nothing before it assigns."""
+    have = set(available)
+    for s in stages:
+        unknown = (s.requires | s.assigns) - DOC_FIELDS
+        if unknown:
+            raise PipelineError(f"stage {stage_id(s)} names unknown fields {sorted(unknown)}")
+        missing = s.requires - have
+        if missing:
+            raise PipelineError(
+                f"stage {stage_id(s)} requires {sorted(missing)}, which no earlier stage assigns"
+            )
+        have |= s.assigns
+
+
+def _record_text(doc: Doc) -> tuple[str, int]:
+    if doc.raw is not None:
+        payload: object = dict(doc.raw.fields)
+    elif doc.ad is not None:
+        payload = dict(doc.ad.raw) or {"id": doc.ad.id, "title": doc.ad.title, "body": doc.ad.body}
+    else:
+        payload = {}
+    text = orjson.dumps(payload, default=str).decode()
+    return text[:RECORD_EXCERPT_CHARS], len(text)
+
+
+def _locator(doc: Doc) -> tuple[str, str]:
+    if doc.raw is not None:
+        return doc.raw.locator, doc.raw.source
+    if doc.ad is not None:
+        return doc.ad.locator or doc.ad.id, doc.ad.source
+    return "", ""
+
+
+def apply_stages(doc: Doc, stages: Sequence[Stage]) -> Doc | Quarantined:
+    """Run one document through the stages; a failure becomes a quarantine entry."""
+    for s in stages:
+        try:
+            doc = s(doc)
+        except RecordError as exc:
+            return _quarantine(doc, s, "rejected", str(exc))
+        except Exception as exc:  # a stage bug must not lose the record or stop the batch
+            return _quarantine(doc, s, "stage-error", f"{type(exc).__name__}: {exc}")
+    return doc
+
+
+def _quarantine(doc: Doc, s: Stage, default_code: str, message: str) -> Quarantined:
+    code, sep, reason = message.partition(": ")
+    # RecordError messages start with a short code ("missing-text: ..."); others get a default
+    if not sep or " " in code:
+        code, reason = default_code, message
+    record, size = _record_text(doc)
+    locator, source = _locator(doc)
+    return Quarantined(
+        stage=stage_id(s),
+        code=code,
+        reason=reason,
+        locator=locator,
+        record=record,
+        source=source,
+        size=size,
+    )
+
+
+@dataclass(slots=True)
+class Batch:
+    """The outcome of one batch: the documents that passed and the records set aside."""
+
+    docs: list[Doc] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    read: int = 0
+
+
+def process_batch(items: Iterable[Doc | Quarantined], stages: Sequence[Stage]) -> Batch:
+    """Apply the stages to a batch. Pure: the Dask runner maps this over partitions."""
+    batch = Batch()
+    for item in items:
+        batch.read += 1
+        out = item if isinstance(item, Quarantined) else apply_stages(item, stages)
+        if isinstance(out, Quarantined):
+            batch.quarantined.append(out)
+        else:
+            batch.docs.append(out)
+    return batch
+
+
+@dataclass(frozen=True, slots=True)
+class SinkResult:
+    """What a sink reports for one batch."""
+
+    written: int
+    duplicate: int
+
+
+Sink = Callable[[Batch], SinkResult]
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Counts for a whole run: read, written, duplicate, and quarantined by reason code."""
+
+    read: int = 0
+    written: int = 0
+    duplicate: int = 0
+    quarantined: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, Quarantined] = field(default_factory=dict)
+
+    @property
+    def quarantined_total(self) -> int:
+        return sum(self.quarantined.values())
+
+    def add(self, batch: Batch, result: SinkResult) -> None:
+        self.read += batch.read
+        self.written += result.written
+        self.duplicate += result.duplicate
+        for q in batch.quarantined:
+            self.quarantined[q.code] += 1
+            self.examples.setdefault(q.code, q)
+
+
+def _batched(items: Iterable[Doc | Quarantined], size: int) -> Iterator[list[Doc | Quarantined]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _no_sink(batch: Batch) -> SinkResult:
+    return SinkResult(written=len(batch.docs), duplicate=0)
+
+
+def run(
+    items: Iterable[Doc | Quarantined],
+    stages: Sequence[Stage],
+    *,
+    sink: Sink | None = None,
+    batch_size: int = 5000,
+    progress: bool = True,
+    total: int | None = None,
+    description: str = "processing",
+    available: Iterable[str] = ("raw",),
+) -> RunReport:
+    """Run ``items`` through ``stages`` in batches, handing each batch to ``sink``.
+
+    The sink is expected to write a batch in one transaction, so an interrupted run leaves
+    no half-written batch and running it again completes the job.
+    """
+    check_order(stages, available)
+    write = sink or _no_sink
+    report = RunReport()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, disable=not progress, transient=False) as bar:
+        task = bar.add_task(description, total=total)
+        for chunk in _batched(items, batch_size):
+            batch = process_batch(chunk, stages)
+            report.add(batch, write(batch))
+            bar.update(task, advance=batch.read)
+    return report
