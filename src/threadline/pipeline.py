@@ -119,17 +119,22 @@ def apply_stages(doc: Doc, stages: Sequence[Stage]) -> Doc | Quarantined:
         try:
             doc = s(doc)
         except RecordError as exc:
-            return _quarantine(doc, s, "rejected", str(exc))
+            code, reason = _split_code(str(exc))
+            return _quarantine(doc, s, code, reason)
         except Exception as exc:  # a stage bug must not lose the record or stop the batch
             return _quarantine(doc, s, "stage-error", f"{type(exc).__name__}: {exc}")
     return doc
 
 
-def _quarantine(doc: Doc, s: Stage, default_code: str, message: str) -> Quarantined:
+def _split_code(message: str) -> tuple[str, str]:
+    """RecordError messages start with a short code (``missing-text: ...``)."""
     code, sep, reason = message.partition(": ")
-    # RecordError messages start with a short code ("missing-text: ..."); others get a default
     if not sep or " " in code:
-        code, reason = default_code, message
+        return "rejected", message
+    return code, reason
+
+
+def _quarantine(doc: Doc, s: Stage, code: str, reason: str) -> Quarantined:
     record, size = _record_text(doc)
     locator, source = _locator(doc)
     return Quarantined(

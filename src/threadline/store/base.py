@@ -57,9 +57,7 @@ class Store(Protocol):
 
     def get_ad(self, ad_id: str) -> Ad | None: ...
 
-    def list_ads(
-        self, *, limit: int = 20, offset: int = 0, source: str | None = None
-    ) -> list[Ad]:
+    def list_ads(self, *, limit: int = 20, offset: int = 0, source: str | None = None) -> list[Ad]:
         """Adverts, newest posted first (then by id), optionally from one source."""
         ...
 

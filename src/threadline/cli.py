@@ -1,0 +1,200 @@
+"""The ``threadline`` command: thin commands over the core, with rich output.
+
+Every command calls the same core functions as the API; no analysis happens here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from threadline.errors import ThreadlineError
+from threadline.ingest import FieldMapping, ingest
+from threadline.render import ad_panel, ads_table, ingest_summary, quarantine_table, stats_table
+from threadline.settings import Settings
+from threadline.store import SqlStore, open_store
+
+app = typer.Typer(
+    name="threadline",
+    help="Investigation workbench against human trafficking: ingest adverts, search them, "
+    "and (in later versions) link them into the operations behind them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+adverts_app = typer.Typer(help="List, search and show stored adverts.", no_args_is_help=True)
+app.add_typer(adverts_app, name="adverts")
+
+console = Console()
+err_console = Console(stderr=True)
+
+INPUT_PROBLEMS = frozenset({"no-such-file", "not-a-file", "binary-file", "empty-folder"})
+
+
+class State:
+    db: str | None = None
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Store URL (default: $THREADLINE_DB or sqlite:///threadline.db); "
+            "postgresql://user@host/dbname for a team server.",
+        ),
+    ] = None,
+) -> None:
+    state.db = db
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    if state.db:
+        settings = settings.model_copy(update={"db": state.db})
+    return settings
+
+
+@contextmanager
+def _store() -> Iterator[SqlStore]:
+    try:
+        store = open_store(_settings().db)
+    except ThreadlineError as exc:
+        _fail(str(exc))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the corpus into.")],
+    ads: Annotated[int, typer.Option(min=1, help="How many adverts.")] = 10_000,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same corpus.")
+    ] = 1,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Also write adverts.csv with foreign column names.")
+    ] = False,
+) -> None:
+    """Write a synthetic corpus of adverts with its ground truth (never real people's data)."""
+    from threadline.synth import generate
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console) as bar:
+        task = bar.add_task("generating", total=ads)
+        summary = generate(ads, seed, out, csv=csv, progress=lambda k: bar.advance(task, k))
+    console.print(f"Wrote {summary.n_ads:,} adverts ({summary.n_operations:,} operations) to {out}")
+    for kind, n in sorted(summary.counts_by_kind.items()):
+        console.print(f"  {kind:<16} {n:>9,}")
+    for f in summary.files:
+        console.print(f"  {f}")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help="JSONL or CSV files, saved .html pages, or folders.")
+    ],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            help="Source name for records that do not name their own (default: file name)."
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Column mapping FIELD=COLUMN[+COLUMN...], e.g. --map body=ad_text "
+            "--map title=headline. Repeat as needed.",
+        ),
+    ] = None,
+) -> None:
+    """Read adverts into the store; re-running adds nothing new. Bad records are quarantined."""
+    try:
+        mapping = FieldMapping.parse(map_ or [])
+    except ThreadlineError as exc:
+        _fail(str(exc))
+    settings = _settings()
+    with _store() as store:
+        try:
+            report = ingest(
+                paths, store, source=source, mapping=mapping, settings=settings, progress=True
+            )
+        except ThreadlineError as exc:
+            _fail(str(exc))
+    console.print(ingest_summary(report))
+    if any(code in INPUT_PROBLEMS for code in report.quarantined):
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats() -> None:
+    """What the store holds: adverts by source and language, identifiers, quarantine."""
+    with _store() as store:
+        console.print(stats_table(store.stats(), store.url))
+
+
+@app.command()
+def quarantine(
+    limit: Annotated[int, typer.Option(min=1, help="How many entries.")] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
+    """Records set aside at ingest, with the reason and where each came from."""
+    with _store() as store:
+        console.print(quarantine_table(store.list_quarantine(limit=limit, offset=offset)))
+
+
+@adverts_app.command("list")
+def adverts_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    source: Annotated[str | None, typer.Option(help="Only adverts from this source.")] = None,
+) -> None:
+    """Adverts, newest first."""
+    with _store() as store:
+        ads = store.list_ads(limit=limit, offset=offset, source=source)
+    console.print(ads_table([(ad, None) for ad in ads], title="Adverts, newest first"))
+
+
+@adverts_app.command("search")
+def adverts_search(
+    query: Annotated[str, typer.Argument(help="Words to find, e.g. 'passport visa fee'.")],
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
+    """Full-text search over titles and bodies, best matches first."""
+    with _store() as store:
+        hits = store.search(query, limit=limit, offset=offset)
+    console.print(ads_table([(h.ad, h.snippet) for h in hits], title=f"Search: {query}"))
+
+
+@adverts_app.command("show")
+def adverts_show(ad_id: Annotated[str, typer.Argument(help="Advert id (ad-...).")]) -> None:
+    """One advert in full, with where it came from."""
+    with _store() as store:
+        ad = store.get_ad(ad_id)
+    if ad is None:
+        _fail(f"no advert with id {ad_id!r}", code=1)
+    console.print(ad_panel(ad))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,78 @@
+"""Column mappings: which field of a foreign record fills which field of an :class:`Ad`.
+
+Sources name their columns as they please (``ad_text``, ``description``, ``headline``...).
+A mapping says, for each advert field, which source fields to read; the body may join several
+(``body=description+requirements``). Without a mapping, common names are recognised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from threadline.errors import ConfigError
+
+AD_FIELDS = (
+    "source_id",
+    "source",
+    "url",
+    "captured_at",
+    "posted_at",
+    "title",
+    "body",
+    "language",
+    "place",
+    "images",
+)
+
+DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "source_id": ("id", "ad_id", "ad_ref", "post_id", "job_id", "listing_id", "uuid"),
+    "source": ("source", "site", "website", "domain", "platform"),
+    "url": ("url", "link", "permalink", "href", "ad_url"),
+    "captured_at": ("captured_at", "crawled_at", "scraped_at", "fetched_at", "retrieved"),
+    "posted_at": ("posted_at", "date_posted", "posted", "date", "created_at", "published"),
+    "title": ("title", "headline", "subject", "job_title", "name"),
+    "body": ("body", "text", "ad_text", "description", "content", "message", "post", "desc"),
+    "language": ("language", "lang", "locale"),
+    "place": ("place", "location", "city", "region", "area"),
+    "images": ("images", "image_urls", "photos", "image", "img"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMapping:
+    """Advert field -> source fields. Fields not named fall back to the default aliases."""
+
+    explicit: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def sources_for(self, ad_field: str, available: Iterable[str]) -> tuple[str, ...]:
+        """The source fields that fill ``ad_field`` in a record with these field names."""
+        if ad_field in self.explicit:
+            return self.explicit[ad_field]
+        names = {name.strip().lower(): name for name in available}
+        for alias in DEFAULT_ALIASES[ad_field]:
+            if alias in names:
+                return (names[alias],)
+        return ()
+
+    @classmethod
+    def parse(cls, specs: Iterable[str]) -> FieldMapping:
+        """Parse ``--map body=description+requirements`` style options."""
+        explicit: dict[str, tuple[str, ...]] = {}
+        for spec in specs:
+            target, sep, sources = spec.partition("=")
+            target = target.strip()
+            if not sep or not sources.strip():
+                raise ConfigError(f"mapping {spec!r} must look like FIELD=COLUMN[+COLUMN...]")
+            if target not in AD_FIELDS:
+                raise ConfigError(
+                    f"mapping {spec!r}: unknown advert field {target!r}; "
+                    f"known fields are {', '.join(AD_FIELDS)}"
+                )
+            explicit[target] = tuple(s.strip() for s in sources.split("+") if s.strip())
+        return cls(explicit)
+
+    def check_columns(self, columns: Iterable[str]) -> list[str]:
+        """Names in the explicit mapping that the input does not have (to warn early)."""
+        have = set(columns)
+        return sorted({c for cols in self.explicit.values() for c in cols} - have)

@@ -1,0 +1,137 @@
+"""Terminal renderings for the CLI. Advert text is hostile: it always goes in as plain
+:class:`rich.text.Text` (never as markup), which also strips terminal control codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from threadline.model import Ad, Quarantined
+from threadline.pipeline import RunReport
+from threadline.store.base import StoreStats
+
+
+def _plain(value: object, limit: int | None = None) -> Text:
+    text = "" if value is None else str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return Text(text)
+
+
+def ingest_summary(report: RunReport) -> RenderableType:
+    table = Table(title="Ingest", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("records read", f"{report.read:,}")
+    table.add_row("ingested (new adverts)", f"{report.written:,}")
+    table.add_row("duplicate (already stored)", f"{report.duplicate:,}")
+    table.add_row("quarantined", f"{report.quarantined_total:,}")
+    parts: list[RenderableType] = [table]
+    if report.quarantined:
+        reasons = Table(title="Quarantined, by reason", title_justify="left")
+        reasons.add_column("reason")
+        reasons.add_column("count", justify="right")
+        reasons.add_column("example")
+        for code, n in report.quarantined.most_common():
+            ex = report.examples[code]
+            reasons.add_row(code, f"{n:,}", _plain(f"{ex.locator}: {ex.reason}", 120))
+        parts.append(reasons)
+        parts.append(Text("See them all with: threadline quarantine", style="dim"))
+    return Group(*parts)
+
+
+def stats_table(stats: StoreStats, url: str) -> RenderableType:
+    table = Table(title=f"Store: {stats.backend} ({_redact(url)})", title_justify="left")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("adverts", f"{stats.adverts:,}")
+    if stats.first_posted and stats.last_posted:
+        table.add_row(
+            "posted between", f"{stats.first_posted:%Y-%m-%d} and {stats.last_posted:%Y-%m-%d}"
+        )
+    for title, counts in (
+        ("source", stats.sources),
+        ("language", stats.languages),
+        ("identifiers", stats.identifiers),
+        ("quarantined", stats.quarantined),
+    ):
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]:
+            table.add_row(_plain(f"{title}: {key}"), f"{n:,}")
+    table.add_row("indicator flags", f"{stats.flags:,}")
+    return table
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before printing it."""
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in creds:
+        return url
+    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+
+
+def ads_table(rows: Sequence[tuple[Ad, str | None]], title: str) -> RenderableType:
+    if not rows:
+        return Text("No adverts found.")
+    table = Table(title=title, title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("posted", no_wrap=True)
+    table.add_column("source")
+    table.add_column("place")
+    table.add_column("title / match")
+    for ad, snippet in rows:
+        posted = f"{ad.posted_at:%Y-%m-%d}" if ad.posted_at else ""
+        shown = snippet if snippet is not None else ad.title or ad.body
+        table.add_row(
+            ad.id, posted, _plain(ad.source, 24), _plain(ad.place, 24), _plain(shown, 100)
+        )
+    return table
+
+
+def ad_panel(ad: Ad) -> RenderableType:
+    meta = Table(show_header=False, box=None)
+    meta.add_column("field", style="bold")
+    meta.add_column("value")
+    for name in (
+        "id",
+        "source",
+        "source_id",
+        "url",
+        "posted_at",
+        "captured_at",
+        "place",
+        "language",
+        "locator",
+        "content_hash",
+    ):
+        meta.add_row(name, _plain(getattr(ad, name)))
+    if ad.images:
+        meta.add_row("images", _plain(", ".join(ad.images)))
+    body = Text()
+    if ad.title:
+        body.append(Text(ad.title, style="bold"))
+        body.append("\n\n")
+    body.append(Text(ad.body))
+    return Group(meta, Panel(body, title="advert as captured"))
+
+
+def quarantine_table(entries: Sequence[Quarantined]) -> RenderableType:
+    if not entries:
+        return Text("The quarantine is empty.")
+    table = Table(title="Quarantine", title_justify="left")
+    table.add_column("stage", no_wrap=True)
+    table.add_column("reason")
+    table.add_column("where")
+    table.add_column("record")
+    for q in entries:
+        table.add_row(
+            q.stage,
+            _plain(f"{q.code}: {q.reason}", 120),
+            _plain(q.locator, 60),
+            _plain(q.record, 80),
+        )
+    return table
