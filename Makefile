@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR := demo-data
 DEMO_DB := demo.db
 
-.PHONY: demo test install install-dev lint typecheck clean
+.PHONY: demo test install install-dev lint typecheck clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,6 @@ test: install-dev lint typecheck
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+
+bench: install-dev
+	$(BIN)/python -m benchmarks.run

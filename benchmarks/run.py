@@ -1,0 +1,16 @@
+"""Run every benchmark with its default sizes and record the figures in docs/benchmarks.md.
+
+``python -m benchmarks.run`` (from the project root, inside .venv) or ``make bench``.
+"""
+
+from __future__ import annotations
+
+from benchmarks import bench_ingest
+
+
+def main() -> None:
+    bench_ingest.main([])
+
+
+if __name__ == "__main__":
+    main()
