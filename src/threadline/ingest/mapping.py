@@ -26,7 +26,7 @@ AD_FIELDS = (
 )
 
 DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "source_id": ("id", "ad_id", "ad_ref", "post_id", "job_id", "listing_id", "uuid"),
+    "source_id": ("source_id", "id", "ad_id", "ad_ref", "post_id", "job_id", "listing_id", "uuid"),
     "source": ("source", "site", "website", "domain", "platform"),
     "url": ("url", "link", "permalink", "href", "ad_url"),
     "captured_at": ("captured_at", "crawled_at", "scraped_at", "fetched_at", "retrieved"),
@@ -41,15 +41,19 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class FieldMapping:
-    """Advert field -> source fields. Fields not named fall back to the default aliases."""
+    """Advert field -> source fields. Where the named columns are absent, the default aliases
+    apply."""
 
     explicit: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def sources_for(self, ad_field: str, available: Iterable[str]) -> tuple[str, ...]:
         """The source fields that fill ``ad_field`` in a record with these field names."""
-        if ad_field in self.explicit:
-            return self.explicit[ad_field]
         names = {name.strip().lower(): name for name in available}
+        # One ingest may mix inputs: a mapping applies where its columns exist, and the
+        # common names are recognised elsewhere
+        chosen = self.explicit.get(ad_field, ())
+        if any(c.strip().lower() in names for c in chosen):
+            return chosen
         for alias in DEFAULT_ALIASES[ad_field]:
             if alias in names:
                 return (names[alias],)
