@@ -53,7 +53,9 @@ def corpus(tmp_path: Path) -> dict[str, Path]:
     )
     files["bom"] = bom
     latin = d / "latin1.csv"
-    latin.write_bytes('id,title,body\nl1,Café,"Serveur au café de la gare, logé"\n'.encode("latin-1"))
+    latin.write_bytes(
+        'id,title,body\nl1,Café,"Serveur au café de la gare, logé"\n'.encode("latin-1")
+    )
     files["latin1"] = latin
     broken = d / "broken.jsonl"
     broken.write_bytes(b'{"id": "b1", "body": "Montage \xe9quipe \xff OK"}\n')
