@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from threadline.errors import ThreadlineError
@@ -78,7 +79,7 @@ def _store() -> Iterator[SqlStore]:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -141,7 +142,16 @@ def ingest_cmd(
         except ThreadlineError as exc:
             _fail(str(exc))
     console.print(ingest_summary(report))
-    if any(code in INPUT_PROBLEMS for code in report.quarantined):
+    unread = [code for code in report.quarantined if code in INPUT_PROBLEMS]
+    for code in unread:
+        example = report.examples[code]
+        err_console.print(
+            f"[bold red]error:[/] {report.quarantined[code]} input(s) could not be read "
+            f"({code}), e.g. {escape(example.reason)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if unread:
         raise typer.Exit(1)
 
 
