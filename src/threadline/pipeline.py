@@ -12,6 +12,7 @@ dropped and never aborts the batch.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -240,10 +241,26 @@ def run(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, disable=not progress, transient=False) as bar:
+    with (
+        Progress(*columns, disable=not progress, transient=False) as bar,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="threadline-sink") as writer,
+    ):
         task = bar.add_task(description, total=total)
+        pending: Future[tuple[Batch, SinkResult]] | None = None
         for chunk in _batched(items, batch_size):
             batch = process_batch(chunk, stages)
-            report.add(batch, write(batch))
-            bar.update(task, advance=batch.read)
+            # Stages run while the previous batch is written: the database driver releases
+            # the GIL, so on two cores parsing and writing overlap. Batches stay in order,
+            # one transaction each, and a failed write stops the run at the next batch.
+            if pending is not None:
+                report.add(*pending.result())
+                bar.update(task, advance=report.read - int(bar.tasks[0].completed))
+            pending = writer.submit(_write, write, batch)
+        if pending is not None:
+            report.add(*pending.result())
+            bar.update(task, completed=report.read)
     return report
+
+
+def _write(sink: Sink, batch: Batch) -> tuple[Batch, SinkResult]:
+    return batch, sink(batch)

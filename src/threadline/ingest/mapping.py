@@ -45,6 +45,19 @@ class FieldMapping:
     apply."""
 
     explicit: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    _resolved: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def resolve(self, keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """Every advert field's source fields for records with these keys, cached per key
+        set: a file's records share their keys, and this runs once per record."""
+        found = self._resolved.get(keys)
+        if found is None:
+            found = {f: self.sources_for(f, keys) for f in AD_FIELDS}
+            if len(self._resolved) < 1024:
+                self._resolved[keys] = found
+        return found
 
     def sources_for(self, ad_field: str, available: Iterable[str]) -> tuple[str, ...]:
         """The source fields that fill ``ad_field`` in a record with these field names."""

@@ -19,7 +19,17 @@ from threadline.errors import RecordError
 from threadline.ingest.mapping import DEFAULT_ALIASES, FieldMapping
 from threadline.model import Ad, Doc, JSONValue, RawRecord
 
-_SPACES = re.compile(r"\s+")
+_TEXT_FIELDS = (
+    "source_id",
+    "source",
+    "url",
+    "captured_at",
+    "posted_at",
+    "title",
+    "body",
+    "language",
+    "place",
+)
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -37,12 +47,11 @@ def content_hash(ad_fields: Mapping[str, str | None]) -> str:
     White space is folded so a re-export with other line endings is still the same advert;
     the capture time is left out so capturing the same advert twice adds nothing.
     """
-    h = hashlib.sha256()
-    for name in ("source", "source_id", "url", "posted_at", "title", "body"):
-        value = ad_fields.get(name) or ""
-        h.update(_SPACES.sub(" ", value).strip().encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    key = "\x1f".join(
+        " ".join((ad_fields.get(name) or "").split())
+        for name in ("source", "source_id", "url", "posted_at", "title", "body")
+    )
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def parse_datetime(value: str) -> datetime | None:
@@ -106,10 +115,10 @@ class ParseStage:
         raw = doc.raw
         if raw is None:
             raise RecordError("no-record: nothing to parse")
-        return replace(doc, ad=self.parse(raw))
+        # not dataclasses.replace: this runs a million times per ingest and replace is slow
+        return Doc(raw=raw, ad=self.parse(raw), identifiers=doc.identifiers, flags=doc.flags)
 
-    def _field(self, rec: RawRecord, ad_field: str) -> JSONValue:
-        names = self.mapping.sources_for(ad_field, rec.fields.keys())
+    def _field(self, rec: RawRecord, names: tuple[str, ...]) -> JSONValue:
         if not names:
             return None
         if len(names) == 1:
@@ -119,18 +128,9 @@ class ParseStage:
 
     def parse(self, rec: RawRecord) -> Ad:
         text: dict[str, str | None] = {}
-        for name in (
-            "source_id",
-            "source",
-            "url",
-            "captured_at",
-            "posted_at",
-            "title",
-            "body",
-            "language",
-            "place",
-        ):
-            value = _as_text(self._field(rec, name))
+        sources = self.mapping.resolve(tuple(rec.fields))
+        for name in _TEXT_FIELDS:
+            value = _as_text(self._field(rec, sources[name]))
             if len(value) > self.max_field_chars:
                 raise RecordError(
                     f"too-large: field {name!r} has {len(value):,} characters; the limit is "
@@ -157,8 +157,8 @@ class ParseStage:
             posted_at=posted,
             language=(text["language"] or "").lower() or None,
             place=text["place"],
-            images=_images(self._field(rec, "images")),
-            raw=dict(rec.fields),
+            images=_images(self._field(rec, sources["images"])),
+            raw=rec.fields,
             locator=rec.locator,
         )
 
