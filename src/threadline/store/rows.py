@@ -1,0 +1,204 @@
+"""Model objects to database rows and back.
+
+Writes bypass SQLAlchemy's per-row type processing (it would cost more than the database
+itself at the ingest rate Threadline aims for), so these functions produce exactly what
+:mod:`threadline.store.schema`'s types would: ISO-8601 UTC text for times on SQLite, aware UTC
+datetimes on PostgreSQL, JSON as text. Reads go through SQLAlchemy and its types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import RowMapping
+
+from threadline.model import Ad, Flag, Identifier, Quarantined
+from threadline.store.schema import as_utc, sqlite_time
+
+AD_COLUMNS = (
+    "id",
+    "content_hash",
+    "source",
+    "source_id",
+    "url",
+    "captured_at",
+    "posted_at",
+    "title",
+    "body",
+    "language",
+    "place",
+    "images",
+    "raw",
+    "locator",
+    "ingested_at",
+)
+IDENTIFIER_COLUMNS = (
+    "ad_id",
+    "kind",
+    "value",
+    "raw",
+    "span_start",
+    "span_end",
+    "confidence",
+    "stage",
+    "attrs",
+)
+FLAG_COLUMNS = (
+    "ad_id",
+    "rule_id",
+    "category",
+    "weight",
+    "span_start",
+    "span_end",
+    "evidence",
+    "citation",
+    "stage",
+)
+QUARANTINE_COLUMNS = ("key", "stage", "code", "reason", "locator", "source", "record", "size", "at")
+
+Row = tuple[Any, ...]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(value: Any) -> str:
+    return orjson.dumps(value, default=_json_default).decode()
+
+
+def _pg_time(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+def _keep(value: str | None) -> str | None:
+    return value
+
+
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL text cannot hold U+0000 at all; one stray NUL must not fail a whole batch
+    if value and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+class Encoder:
+    """Row tuples for one dialect, in the column orders above."""
+
+    def __init__(self, dialect: str) -> None:
+        sqlite = dialect == "sqlite"
+        self.time: Callable[[datetime | None], Any] = sqlite_time if sqlite else _pg_time
+        self.text: Callable[[str | None], str | None] = _keep if sqlite else _no_nul
+
+    def ads(self, ads: Iterable[Ad], ingested_at: datetime) -> list[Row]:
+        time, text = self.time, self.text
+        now = time(ingested_at)
+        return [
+            (
+                ad.id,
+                ad.content_hash,
+                text(ad.source),
+                text(ad.source_id),
+                text(ad.url),
+                time(ad.captured_at),
+                time(ad.posted_at),
+                text(ad.title),
+                text(ad.body),
+                text(ad.language),
+                text(ad.place),
+                to_json(ad.images) if ad.images else "[]",
+                to_json(ad.raw) if ad.raw else "{}",
+                text(ad.locator),
+                now,
+            )
+            for ad in ads
+        ]
+
+    def identifiers(self, identifiers: Iterable[Identifier]) -> list[Row]:
+        text = self.text
+        return [
+            (
+                i.ad_id,
+                i.kind,
+                text(i.value),
+                text(i.raw),
+                i.span.start,
+                i.span.end,
+                i.confidence,
+                i.stage,
+                to_json(i.attrs) if i.attrs else "{}",
+            )
+            for i in identifiers
+        ]
+
+    def flags(self, flags: Iterable[Flag]) -> list[Row]:
+        text = self.text
+        return [
+            (
+                f.ad_id,
+                f.rule_id,
+                f.category,
+                f.weight,
+                f.span.start,
+                f.span.end,
+                text(f.evidence),
+                text(f.citation),
+                f.stage,
+            )
+            for f in flags
+        ]
+
+    def quarantine(self, entries: Iterable[tuple[str, Quarantined]], at: datetime) -> list[Row]:
+        text = self.text
+        now = self.time(at)
+        return [
+            (
+                key,
+                text(q.stage),
+                text(q.code),
+                text(q.reason),
+                text(q.locator),
+                text(q.source),
+                text(q.record),
+                q.size,
+                now,
+            )
+            for key, q in entries
+        ]
+
+
+def ad_from_row(row: RowMapping) -> Ad:
+    """An :class:`Ad` from a row of ``ads`` read through SQLAlchemy (types applied)."""
+    return Ad(
+        id=row["id"],
+        source=row["source"],
+        title=row["title"],
+        body=row["body"],
+        content_hash=row["content_hash"],
+        source_id=row["source_id"],
+        url=row["url"],
+        captured_at=row["captured_at"],
+        posted_at=row["posted_at"],
+        language=row["language"],
+        place=row["place"],
+        images=tuple(row["images"]),
+        raw=row["raw"],
+        locator=row["locator"],
+    )
+
+
+def quarantined_from_row(row: RowMapping) -> Quarantined:
+    return Quarantined(
+        stage=row["stage"],
+        code=row["code"],
+        reason=row["reason"],
+        locator=row["locator"],
+        record=row["record"],
+        source=row["source"],
+        size=row["size"],
+    )

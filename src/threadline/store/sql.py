@@ -1,0 +1,183 @@
+"""The SQL store: one SQLAlchemy Core implementation of :class:`~threadline.store.base.Store`
+for SQLite (the default, one file) and PostgreSQL (for teams)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import DBAPIError
+
+from threadline.errors import StoreError
+from threadline.model import Ad, Doc, Flag, Identifier, Quarantined
+from threadline.store import search as fts
+from threadline.store.base import SearchHit, StoreStats, WriteResult
+from threadline.store.engine import WRITE_OPTIONS, describe, reason
+from threadline.store.rows import (
+    FLAG_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    QUARANTINE_COLUMNS,
+    Encoder,
+    ad_from_row,
+    quarantined_from_row,
+)
+from threadline.store.schema import ads, flags, identifiers, quarantine
+from threadline.store.writers import writer_for
+
+UNKNOWN_LANGUAGE = "und"
+"""ISO 639 "undetermined", the key under which stats count adverts without a language."""
+
+
+class SqlStore:
+    """Adverts, identifiers, flags and quarantine in SQLite or PostgreSQL.
+
+    Open one with :func:`threadline.store.open_store`, which also migrates the schema. Safe to
+    share between threads: each call takes its own connection from the engine's pool.
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        """The store's URL, password hidden."""
+        self.dialect = engine.dialect.name
+        self._encode = Encoder(self.dialect)
+        self._writer = writer_for(self.dialect)
+        # COPY goes to psycopg directly, so its errors arrive unwrapped by SQLAlchemy
+        self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _connect(self, action: str, *, write: bool = False) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(**WRITE_OPTIONS)
+                with conn.begin():
+                    yield conn
+        except (DBAPIError, self._driver_error) as exc:
+            raise StoreError(f"{action} failed: {reason(exc)}") from exc
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write_batch(self, docs: Sequence[Doc], quarantined: Sequence[Quarantined]) -> WriteResult:
+        """Write new adverts (with identifiers and flags) and quarantine entries, in one
+        transaction; anything already held, or repeated in the batch, counts as duplicate."""
+        batch: dict[str, Doc] = {}
+        for doc in docs:
+            if doc.ad is None:
+                raise ValueError("write_batch was given a Doc without an advert")
+            batch.setdefault(doc.ad.id, doc)
+        entries: dict[str, Quarantined] = {}
+        for q in quarantined:
+            entries.setdefault(q.key, q)
+        if not batch and not entries:
+            return WriteResult(0, 0, 0)
+        now = datetime.now(UTC)
+        with self._connect("writing a batch (nothing of it was stored)", write=True) as conn:
+            self._writer.lock(conn)
+            for ad_id in self._writer.existing(conn, "ads", "id", list(batch)):
+                del batch[ad_id]
+            for key in self._writer.existing(conn, "quarantine", "key", list(entries)):
+                del entries[key]
+            new = list(batch.values())
+            self._insert_ads(conn, [d.ad for d in new if d.ad is not None], now)
+            self._insert_identifiers(conn, [i for d in new for i in d.identifiers])
+            self._insert_flags(conn, [f for d in new for f in d.flags])
+            self._insert_quarantine(conn, list(entries.items()), now)
+        return WriteResult(
+            written=len(batch), duplicate=len(docs) - len(batch), quarantined=len(entries)
+        )
+
+    # One method per table, so that a test can make the batch fail at any point
+    def _insert_ads(self, conn: Connection, new: list[Ad], now: datetime) -> None:
+        self._writer.insert_ads(conn, self._encode.ads(new, now))
+
+    def _insert_identifiers(self, conn: Connection, new: list[Identifier]) -> None:
+        rows = self._encode.identifiers(new)
+        self._writer.insert(conn, "identifiers", IDENTIFIER_COLUMNS, rows)
+
+    def _insert_flags(self, conn: Connection, new: list[Flag]) -> None:
+        self._writer.insert(conn, "flags", FLAG_COLUMNS, self._encode.flags(new))
+
+    def _insert_quarantine(
+        self, conn: Connection, new: list[tuple[str, Quarantined]], now: datetime
+    ) -> None:
+        rows = self._encode.quarantine(new, now)
+        self._writer.insert_new(conn, "quarantine", QUARANTINE_COLUMNS, rows)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get_ad(self, ad_id: str) -> Ad | None:
+        with self._connect("reading an advert") as conn:
+            row = conn.execute(select(ads).where(ads.c.id == ad_id)).mappings().first()
+        return None if row is None else ad_from_row(row)
+
+    def list_ads(self, *, limit: int = 20, offset: int = 0, source: str | None = None) -> list[Ad]:
+        stmt = select(ads).order_by(ads.c.posted_at.desc().nulls_last(), ads.c.id)
+        if source is not None:
+            stmt = stmt.where(ads.c.source == source)
+        with self._connect("listing adverts") as conn:
+            rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
+        return [ad_from_row(r) for r in rows]
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        words = fts.terms(query)
+        if not words or limit <= 0:
+            return []
+        build = fts.sqlite_search if self.dialect == "sqlite" else fts.postgres_search
+        with self._connect("searching") as conn:
+            rows = conn.execute(build(words, limit, max(offset, 0))).mappings().all()
+        return [SearchHit(ad_from_row(r), r["snippet"] or "", float(r["rank"])) for r in rows]
+
+    def count_ads(self) -> int:
+        with self._connect("counting adverts") as conn:
+            return int(conn.execute(select(func.count()).select_from(ads)).scalar_one())
+
+    def list_quarantine(self, *, limit: int = 50, offset: int = 0) -> list[Quarantined]:
+        """Quarantine entries, the most recent first."""
+        stmt = select(quarantine).order_by(quarantine.c.seq.desc()).limit(limit).offset(offset)
+        with self._connect("listing the quarantine") as conn:
+            rows = conn.execute(stmt).mappings().all()
+        return [quarantined_from_row(r) for r in rows]
+
+    def stats(self) -> StoreStats:
+        with self._connect("reading statistics") as conn:
+
+            def counts(column: Any) -> dict[str, int]:
+                stmt = select(column, func.count()).group_by(column).order_by(column)
+                return {
+                    (UNKNOWN_LANGUAGE if key is None else str(key)): int(n)
+                    for key, n in conn.execute(stmt)
+                }
+
+            total, first, last = conn.execute(
+                select(func.count(), func.min(ads.c.posted_at), func.max(ads.c.posted_at))
+            ).one()
+            return StoreStats(
+                adverts=int(total),
+                sources=counts(ads.c.source),
+                languages=counts(ads.c.language),
+                quarantined=counts(quarantine.c.code),
+                first_posted=first,
+                last_posted=last,
+                identifiers=counts(identifiers.c.kind),
+                flags=int(conn.execute(select(func.count()).select_from(flags)).scalar_one()),
+                backend=describe(self.engine),
+            )
