@@ -129,7 +129,7 @@ def upgrade() -> None:
 def _sqlite_fts() -> None:
     op.execute(
         "CREATE VIRTUAL TABLE ads_fts USING fts5(title, body, content='ads', "
-        "content_rowid='seq', tokenize='unicode61 remove_diacritics 2')"
+        "content_rowid='seq', detail=column, tokenize='unicode61 remove_diacritics 2')"
     )
     # Buffer a whole batch's terms in memory (the default 1 MiB flushes a segment every few
     # hundred adverts), and merge segments 8 at a time rather than 4: together they make
