@@ -13,6 +13,7 @@ from rich.text import Text
 from threadline.model import Ad, Quarantined
 from threadline.pipeline import RunReport
 from threadline.store.base import StoreStats
+from threadline.store.search import MARK_END, MARK_START
 
 
 def _plain(value: object, limit: int | None = None) -> Text:
@@ -75,21 +76,40 @@ def _redact(url: str) -> str:
 
 
 def ads_table(rows: Sequence[tuple[Ad, str | None]], title: str) -> RenderableType:
+    """Adverts one per entry: a header line (id, date, source, place), then the title or the
+    search snippet with its matched words highlighted. Readable at 80 columns."""
     if not rows:
         return Text("No adverts found.")
-    table = Table(title=title, title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("posted", no_wrap=True)
-    table.add_column("source")
-    table.add_column("place")
-    table.add_column("title / match")
+    parts: list[RenderableType] = [Text(title, style="bold underline")]
     for ad, snippet in rows:
-        posted = f"{ad.posted_at:%Y-%m-%d}" if ad.posted_at else ""
+        head = Text(ad.id, style="bold cyan")
+        for extra in (f"{ad.posted_at:%Y-%m-%d}" if ad.posted_at else "", ad.source, ad.place):
+            if extra:
+                head.append("  ·  ", style="dim")
+                head.append(Text(_one_line(extra, 40)))
         shown = snippet if snippet is not None else ad.title or ad.body
-        table.add_row(
-            ad.id, posted, _plain(ad.source, 24), _plain(ad.place, 24), _plain(shown, 100)
-        )
-    return table
+        parts.append(head)
+        parts.append(_highlighted(_one_line(shown, 300)))
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _highlighted(snippet: str) -> Text:
+    """Plain text with the store's match markers turned into highlighting (never markup)."""
+    out = Text("  ")
+    rest = snippet
+    while MARK_START in rest:
+        before, _, after = rest.partition(MARK_START)
+        hit, _, rest = after.partition(MARK_END)
+        out.append(Text(before))
+        out.append(Text(hit, style="bold black on yellow"))
+    out.append(Text(rest))
+    return out
 
 
 def ad_panel(ad: Ad) -> RenderableType:
