@@ -5,8 +5,10 @@ Every command calls the same core functions as the API; no analysis happens here
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -16,8 +18,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from threadline.errors import ThreadlineError
-from threadline.ingest import FieldMapping, ingest
-from threadline.render import ad_panel, ads_table, ingest_summary, quarantine_table, stats_table
+from threadline.extract import KINDS, all_stages
+from threadline.ingest import FieldMapping, ingest, ingest_stages, read_inputs
+from threadline.pipeline import Batch, SinkResult, run
+from threadline.render import (
+    ad_panel,
+    ads_table,
+    extraction_view,
+    identifiers_json,
+    ingest_summary,
+    quarantine_table,
+    stats_table,
+)
+from threadline.scan import scan
 from threadline.settings import Settings
 from threadline.store import SqlStore, open_store
 
@@ -36,6 +49,11 @@ console = Console()
 err_console = Console(stderr=True)
 
 INPUT_PROBLEMS = frozenset({"no-such-file", "not-a-file", "binary-file", "empty-folder"})
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    jsonl = "jsonl"
 
 
 class State:
@@ -153,6 +171,79 @@ def ingest_cmd(
         )
     if unread:
         raise typer.Exit(1)
+
+
+@app.command("extract")
+def extract_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help="JSONL or CSV files, or .txt with one advert per line.")
+    ],
+    format_: Annotated[
+        OutputFormat, typer.Option("--format", help="text: highlighted; jsonl: one object a line.")
+    ] = OutputFormat.text,
+    kinds: Annotated[
+        str | None, typer.Option(help="Only these kinds, comma-separated, e.g. phone,wallet.")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Column mapping as for ingest, e.g. --map body=ad_text."),
+    ] = None,
+) -> None:
+    """Show the identifiers in adverts from files; no store needed (a filter with --format
+    jsonl). Records that cannot be read are reported on stderr with the reason."""
+    try:
+        mapping = FieldMapping.parse(map_ or [])
+        wanted = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else KINDS
+        stages = [*ingest_stages(mapping), *all_stages(wanted)]
+    except ThreadlineError as exc:
+        _fail(str(exc))
+
+    def show(batch: Batch) -> SinkResult:
+        for doc in batch.docs:
+            if doc.ad is None:
+                continue
+            label = doc.ad.source_id or doc.ad.locator or doc.ad.id
+            if format_ is OutputFormat.jsonl:
+                sys.stdout.write(identifiers_json(label, doc.identifiers) + "\n")
+            else:
+                console.print(extraction_view(label, doc.ad, doc.identifiers))
+        for q in batch.quarantined:
+            err_console.print(
+                f"[yellow]skipped[/] {escape(q.locator)}: {escape(q.code)}: {escape(q.reason)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        sys.stdout.flush()
+        return SinkResult(len(batch.docs), 0)
+
+    try:
+        run(read_inputs(paths), stages, sink=show, batch_size=500, progress=False)
+    except ThreadlineError as exc:
+        _fail(str(exc))
+
+
+@app.command("scan")
+def scan_cmd(
+    kinds: Annotated[
+        str | None, typer.Option(help="Only these kinds, comma-separated, e.g. phone,wallet.")
+    ] = None,
+) -> None:
+    """Run identifier extraction over every stored advert; re-running replaces, never adds
+    twice."""
+    try:
+        wanted = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else KINDS
+        stages = all_stages(wanted)
+    except ThreadlineError as exc:
+        _fail(str(exc))
+    with _store() as store:
+        report = scan(store, stages, progress=True)
+        counts = store.stats().identifiers
+    console.print(
+        f"Scanned {report.read:,} adverts: {report.written:,} identifiers written, "
+        f"{report.quarantined_total:,} adverts quarantined."
+    )
+    for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        console.print(f"  {kind:<10} {n:>10,}")
 
 
 @app.command()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from threadline.model import Ad, Quarantined
+from threadline.model import Ad, Identifier, Quarantined
 from threadline.pipeline import RunReport
 from threadline.store.base import StoreStats
 from threadline.store.search import MARK_END, MARK_START
@@ -155,3 +156,67 @@ def quarantine_table(entries: Sequence[Quarantined]) -> RenderableType:
             _plain(q.record, 80),
         )
     return table
+
+
+KIND_STYLES = {
+    "phone": "bold white on dark_green",
+    "email": "bold white on blue",
+    "handle": "bold white on purple4",
+    "url": "underline cyan",
+    "wallet": "bold black on orange1",
+    "payment": "bold black on gold1",
+    "age": "bold black on light_pink1",
+    "price": "bold black on pale_green1",
+    "place": "italic bright_cyan",
+}
+
+
+def extraction_view(label: str, ad: Ad, found: Sequence[Identifier]) -> RenderableType:
+    """The advert text with every identifier's span highlighted, then the list of values."""
+    text = Text(ad.text)
+    for ident in found:
+        style = KIND_STYLES.get(ident.kind)
+        if style and ident.span.end > ident.span.start:
+            text.stylize(style, ident.span.start, ident.span.end)
+    table = Table(box=None, show_header=True, pad_edge=False)
+    for name in ("kind", "value", "as written", "span", "details"):
+        table.add_column(name)
+    for ident in found:
+        if ident.kind == "language":
+            continue
+        details = ", ".join(f"{k}={v}" for k, v in sorted(ident.attrs.items()))
+        table.add_row(
+            Text(ident.kind, style=KIND_STYLES.get(ident.kind, "")),
+            _plain(ident.value, 60),
+            _plain(_one_line(ident.raw, 50)),
+            f"{ident.span.start}-{ident.span.end}",
+            _plain(details, 50),
+        )
+    language = next((i.value for i in found if i.kind == "language"), None)
+    title = f"{label}" + (f"  ·  language {language}" if language else "")
+    parts: list[RenderableType] = [Panel(text, title=_plain(title), title_align="left")]
+    if table.row_count:
+        parts.append(table)
+    else:
+        parts.append(Text("  no identifiers found", style="dim"))
+    return Group(*parts)
+
+
+def identifiers_json(label: str, found: Sequence[Identifier]) -> str:
+    """One advert's identifiers as a JSON line, for ``extract --format jsonl``."""
+    items = []
+    for ident in found:
+        item: dict[str, object] = {
+            "kind": ident.kind,
+            "value": ident.value,
+            "raw": ident.raw,
+            "span": [ident.span.start, ident.span.end],
+            "confidence": ident.confidence,
+            "stage": ident.stage,
+        }
+        if ident.attrs:
+            item["attrs"] = dict(ident.attrs)
+        if "chain" in ident.attrs:
+            item["chain"] = ident.attrs["chain"]
+        items.append(item)
+    return orjson.dumps({"id": label, "identifiers": items}).decode()

@@ -191,6 +191,20 @@ def read_html_dir(path: Path, source: str) -> Iterator[Item]:
         yield _page_doc(page, source)
 
 
+def read_lines(path: Path, source: str) -> Iterator[Item]:
+    """Plain text, one advert per line; the line number is the record's id."""
+    problem = _check_file(path, source)
+    if problem:
+        yield problem
+        return
+    with path.open("rb") as f:
+        for lineno, line in enumerate(f, 1):
+            text = decode(line).strip()
+            if text:
+                fields = {"id": str(lineno), "body": text}
+                yield Doc(raw=RawRecord(source=source, locator=f"{path}:{lineno}", fields=fields))
+
+
 def read_path(path: Path, source: str | None = None) -> Iterator[Item]:
     """Pick the reader by what the path is: a folder of pages, .jsonl, .csv/.tsv or .html."""
     src = source or path.stem
@@ -205,9 +219,11 @@ def read_path(path: Path, source: str | None = None) -> Iterator[Item]:
         return read_csv(path, src)
     if suffix in HTML_SUFFIXES:
         return _one_page(path, src)
+    if suffix in (".txt", ".text"):
+        return read_lines(path, src)
     raise InputError(
-        f"{path}: cannot tell the format from the name; use .jsonl, .csv, .tsv, .html "
-        "or a folder of .html pages"
+        f"{path}: cannot tell the format from the name; use .jsonl, .csv, .tsv, .txt (one "
+        "advert per line), .html or a folder of .html pages"
     )
 
 

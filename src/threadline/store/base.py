@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from threadline.model import Ad, Doc, Quarantined
+from threadline.model import Ad, Doc, Identifier, Quarantined
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,22 @@ class Store(Protocol):
         transaction. Adverts already held (same id) and quarantine entries already held
         (same key) are counted as duplicates and left untouched, so re-running is idempotent.
         """
+        ...
+
+    def write_derived(
+        self, docs: Sequence[Doc], quarantined: Sequence[Quarantined], stages: Collection[str]
+    ) -> int:
+        """Replace what the named stages (any version) derived for these adverts with what
+        ``docs`` now carry, and add quarantine entries, in ONE transaction. Re-running a scan
+        therefore never duplicates an identifier or a flag. Returns the values written."""
+        ...
+
+    def iter_ads(self, *, batch_size: int = 5000) -> Iterator[list[Ad]]:
+        """Every advert, in batches, in storage order (for scans over the whole store)."""
+        ...
+
+    def identifiers_of(self, ad_id: str) -> list[Identifier]:
+        """The identifiers found in one advert, in text order."""
         ...
 
     def get_ad(self, ad_id: str) -> Ad | None: ...

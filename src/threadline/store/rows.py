@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import RowMapping
 
-from threadline.model import Ad, Flag, Identifier, Quarantined
+from threadline.model import Ad, Flag, Identifier, Quarantined, Span
 from threadline.store.schema import as_utc, sqlite_time
 
 AD_COLUMNS = (
@@ -224,6 +224,19 @@ def ad_from_row(row: RowMapping) -> Ad:
         images=tuple(row["images"]),
         raw=decode_raw(row["raw"], row["title"], row["body"]),
         locator=row["locator"],
+    )
+
+
+def identifier_from_row(row: RowMapping) -> Identifier:
+    return Identifier(
+        ad_id=row["ad_id"],
+        kind=row["kind"],
+        value=row["value"],
+        raw=row["raw"],
+        span=Span(int(row["span_start"]), int(row["span_end"])),
+        confidence=float(row["confidence"]),
+        stage=row["stage"],
+        attrs=dict(row["attrs"] or {}),
     )
 
 

@@ -3,13 +3,13 @@ for SQLite (the default, one file) and PostgreSQL (for teams)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from threadline.errors import StoreError
@@ -23,10 +23,17 @@ from threadline.store.rows import (
     QUARANTINE_COLUMNS,
     Encoder,
     ad_from_row,
+    identifier_from_row,
     quarantined_from_row,
 )
 from threadline.store.schema import ads, flags, identifiers, quarantine
 from threadline.store.writers import writer_for
+
+
+def _stage_name(producer: str) -> str:
+    """``extract.phone`` from ``extract.phone@1``."""
+    return producer.partition("@")[0]
+
 
 UNKNOWN_LANGUAGE = "und"
 """ISO 639 "undetermined", the key under which stats count adverts without a language."""
@@ -122,7 +129,55 @@ class SqlStore:
         rows = self._encode.quarantine(new, now)
         self._writer.insert_new(conn, "quarantine", QUARANTINE_COLUMNS, rows)
 
+    def write_derived(
+        self, docs: Sequence[Doc], quarantined: Sequence[Quarantined], stages: Collection[str]
+    ) -> int:
+        """Replace the named stages' identifiers and flags of these adverts, in one
+        transaction (see :meth:`Store.write_derived`)."""
+        ad_ids = [d.ad.id for d in docs if d.ad is not None]
+        entries = {q.key: q for q in quarantined}
+        names = sorted(stages)
+        now = datetime.now(UTC)
+        found = [i for d in docs for i in d.identifiers if _stage_name(i.stage) in stages]
+        hits = [f for d in docs for f in d.flags if _stage_name(f.stage) in stages]
+        with self._connect("writing derived values (nothing of it was stored)", write=True) as conn:
+            self._writer.lock(conn)
+            for i in range(0, len(ad_ids), 500):
+                chunk = ad_ids[i : i + 500]
+                for table in (identifiers, flags):
+                    produced_by = or_(*(table.c.stage.like(f"{n}@%") for n in names))
+                    conn.execute(delete(table).where(table.c.ad_id.in_(chunk), produced_by))
+            for key in self._writer.existing(conn, "quarantine", "key", list(entries)):
+                del entries[key]
+            self._insert_identifiers(conn, found)
+            self._insert_flags(conn, hits)
+            self._insert_quarantine(conn, list(entries.items()), now)
+        return len(found) + len(hits)
+
     # --- reading ---------------------------------------------------------------------------
+
+    def iter_ads(self, *, batch_size: int = 5000) -> Iterator[list[Ad]]:
+        # keyset pagination on seq: each page is one short read, so a long scan holds no
+        # transaction open and sees adverts ingested meanwhile
+        last = 0
+        while True:
+            stmt = select(ads).where(ads.c.seq > last).order_by(ads.c.seq).limit(batch_size)
+            with self._connect("reading adverts") as conn:
+                rows = conn.execute(stmt).mappings().all()
+            if not rows:
+                return
+            last = int(rows[-1]["seq"])
+            yield [ad_from_row(r) for r in rows]
+
+    def identifiers_of(self, ad_id: str) -> list[Identifier]:
+        stmt = (
+            select(identifiers)
+            .where(identifiers.c.ad_id == ad_id)
+            .order_by(identifiers.c.span_start, identifiers.c.kind)
+        )
+        with self._connect("reading identifiers") as conn:
+            rows = conn.execute(stmt).mappings().all()
+        return [identifier_from_row(r) for r in rows]
 
     def get_ad(self, ad_id: str) -> Ad | None:
         with self._connect("reading an advert") as conn:
