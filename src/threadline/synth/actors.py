@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from threadline.extract.wallet_checks import eip55
 from threadline.synth.lexicon import Lexicon, Version
 from threadline.synth.phones import Phone
 from threadline.synth.places import City, Country
@@ -59,6 +60,10 @@ class Wallet:
 
     @property
     def value(self) -> str:
+        """Normalised as the extractors do: Ethereum in its EIP-55 checksummed form, though
+        the adverts write it in lower case (valid, with no case checksum)."""
+        if self.chain == "eth":
+            return f"eth:{eip55(self.address[2:])}"
         return f"{self.chain}:{self.address}"
 
 

@@ -54,7 +54,7 @@ IDENTIFIER_FORMATS = {
     "email": "lower case",
     "handle": "platform:name, lower case",
     "url": "https:// + lower-case host + path as written, no trailing slash",
-    "wallet": "chain:address (btc, eth lower case, tron)",
+    "wallet": "chain:address (btc, eth in EIP-55 form though written lower case, tron)",
     "payment": "cashapp:$tag | venmo:@tag | paypal:tag, lower case",
     "age": "years as digits",
     "price": "'<amount> <ISO 4217>/<hour|30min|month|year>' or '<amount> <ISO 4217>' for a fee",
