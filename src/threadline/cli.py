@@ -292,9 +292,12 @@ def adverts_show(ad_id: Annotated[str, typer.Argument(help="Advert id (ad-...)."
     """One advert in full, with where it came from."""
     with _store() as store:
         ad = store.get_ad(ad_id)
+        found = store.identifiers_of(ad_id) if ad else []
     if ad is None:
         _fail(f"no advert with id {ad_id!r}", code=1)
     console.print(ad_panel(ad))
+    if found:
+        console.print(extraction_view("identifiers found (threadline scan)", ad, found))
 
 
 if __name__ == "__main__":  # pragma: no cover
