@@ -25,11 +25,16 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/threadline synth --ads 20000 --seed 7 --out $(DEMO_DIR)
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline ingest $(DEMO_DIR)/adverts.jsonl --source synth
+	@echo "--- the same file again: everything is recognised, nothing is added twice"
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline ingest $(DEMO_DIR)/adverts.jsonl --source synth
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline scan
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline stats
-	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts search "passport" --limit 5
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts search "passport" --limit 3
+	head -n 3 $(DEMO_DIR)/adverts.jsonl > $(DEMO_DIR)/sample.jsonl
+	$(BIN)/threadline extract $(DEMO_DIR)/sample.jsonl
 	@echo
-	@echo "Next: THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts --help   (docs/guide.md walks you through)"
+	@echo "Next: export THREADLINE_DB=sqlite:///$(DEMO_DB); then .venv/bin/threadline --help"
+	@echo "      docs/guide.md walks you through a first investigation."
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

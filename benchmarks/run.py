@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
-from benchmarks import bench_ingest
+from benchmarks import bench_extract, bench_ingest
 
 
 def main() -> None:
     bench_ingest.main([])
+    bench_extract.main([])
 
 
 if __name__ == "__main__":
