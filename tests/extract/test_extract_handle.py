@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from threadline.extract.base import Found
 from threadline.extract.handle import STAGE, find, find_in_text
 from threadline.model import Ad, Doc
-from threadline.synth import generate
 
 Row = tuple[str, set[str], list[dict[str, str]]]
 """One synthetic advert: its text, the values it holds, and their truth labels."""
@@ -298,17 +296,8 @@ def test_never_raises_on_handle_like_noise(parts: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
-    out: Path = tmp_path_factory.mktemp("synth-handle")
-    generate(1500, 29, out)
-    rows: list[Row] = []
-    with (out / "adverts.jsonl").open() as ads, (out / "truth.jsonl").open() as truth:
-        for line, truth_line in zip(ads, truth, strict=True):
-            advert, labels = json.loads(line), json.loads(truth_line)
-            text = "\n\n".join(p for p in (advert["title"], advert["body"]) if p)
-            mine = [x for x in labels["identifiers"] if x["kind"] == "handle"]
-            rows.append((text, {x["value"] for x in mine}, mine))
-    return rows
+def corpus(corpus_of: Callable[[str], list[Row]]) -> list[Row]:
+    return corpus_of("handle")
 
 
 def test_synthetic_corpus_precision_and_recall(corpus: list[Row]) -> None:

@@ -1,0 +1,44 @@
+"""Shared fixtures of the extractor tests: one small synthetic corpus with its ground truth,
+generated once per session with a seed the benchmark does not use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from threadline.synth import generate
+
+Row = tuple[str, set[str], list[dict[str, str]]]
+"""An advert's text, the true values of one kind in it, and those labels in full."""
+
+
+@pytest.fixture(scope="session")
+def _labelled(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, list[dict[str, str]]]]:
+    out: Path = tmp_path_factory.mktemp("synth-extract")
+    generate(1500, 29, out)
+    labelled = []
+    with (out / "adverts.jsonl").open() as ads, (out / "truth.jsonl").open() as truth:
+        for line, truth_line in zip(ads, truth, strict=True):
+            advert, labels = json.loads(line), json.loads(truth_line)
+            text = "\n\n".join(p for p in (advert["title"], advert["body"]) if p)
+            labelled.append((text, labels["identifiers"]))
+    return labelled
+
+
+@pytest.fixture(scope="session")
+def corpus_of(
+    _labelled: list[tuple[str, list[dict[str, str]]]],
+) -> Callable[[str], list[Row]]:
+    """``corpus_of("email")``: every advert with its true e-mails."""
+
+    def rows(kind: str) -> list[Row]:
+        out: list[Row] = []
+        for text, identifiers in _labelled:
+            mine = [x for x in identifiers if x["kind"] == kind]
+            out.append((text, {x["value"] for x in mine}, mine))
+        return out
+
+    return rows
