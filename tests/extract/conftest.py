@@ -42,3 +42,21 @@ def corpus_of(
         return out
 
     return rows
+
+
+Score = Callable[[Callable[[str], set[str]], list[Row]], tuple[int, float, float]]
+
+
+@pytest.fixture(scope="session")
+def score() -> Score:
+    """``score(values_of, rows)``: true hits, precision and recall, comparing per advert the
+    set of values found in its text with the true set."""
+
+    def measure(values_of: Callable[[str], set[str]], rows: list[Row]) -> tuple[int, float, float]:
+        tp = fp = fn = 0
+        for text, want, _ in rows:
+            got = values_of(text)
+            tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
+        return tp, tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+
+    return measure
