@@ -37,7 +37,7 @@ from threadline.store import SqlStore, open_store
 app = typer.Typer(
     name="threadline",
     help="Investigation workbench against human trafficking: ingest adverts, search them, "
-    "and (in later versions) link them into the operations behind them.",
+    "and find the identifiers that tie them together.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -189,8 +189,10 @@ def extract_cmd(
         typer.Option("--map", help="Column mapping as for ingest, e.g. --map body=ad_text."),
     ] = None,
 ) -> None:
-    """Show the identifiers in adverts from files; no store needed (a filter with --format
-    jsonl). Records that cannot be read are reported on stderr with the reason."""
+    """Show the identifiers in adverts from files, without a store (--format jsonl: a filter).
+
+    Records that cannot be read are reported on stderr with the reason.
+    """
     try:
         mapping = FieldMapping.parse(map_ or [])
         wanted = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else KINDS
@@ -228,8 +230,7 @@ def scan_cmd(
         str | None, typer.Option(help="Only these kinds, comma-separated, e.g. phone,wallet.")
     ] = None,
 ) -> None:
-    """Run identifier extraction over every stored advert; re-running replaces, never adds
-    twice."""
+    """Find the identifiers in every stored advert (re-running replaces, never duplicates)."""
     try:
         wanted = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else KINDS
         stages = all_stages(wanted)
