@@ -190,3 +190,24 @@ def test_sink_contract_counts_duplicates_within_one_run(tmp_path: Path) -> None:
     report = ingest([src], store)
     assert (report.written, report.duplicate) == (2, 1)
     store.close()
+
+
+def test_a_folder_is_read_whole_and_page_assets_are_passed_over(tmp_path: Path) -> None:
+    folder = tmp_path / "crawl"
+    (folder / "pages" / "ad-1_files").mkdir(parents=True)
+    _jsonl(folder / "batch.jsonl", list(GOOD[:2]))
+    (folder / "pages" / "ad-1.html").write_text(
+        "<html><head><title>Kitchen help</title></head><body><article><p>Restaurant in "
+        "Madrid needs kitchen help for the summer, contract and fair pay.</p></article>"
+        "</body></html>",
+        "utf-8",
+    )
+    (folder / "pages" / "ad-1_files" / "style.css").write_text("body{}", "utf-8")
+    (folder / "pages" / "ad-1_files" / "logo.png").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "empty").mkdir()
+    store = open_store(f"sqlite:///{tmp_path / 't.db'}")
+    report = ingest([folder, tmp_path / "empty"], store)
+    assert report.written == 3
+    assert dict(report.quarantined) == {"empty-folder": 1}
+    assert {ad.source for ad in store.list_ads()} == {"crawl"}
+    store.close()

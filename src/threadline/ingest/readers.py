@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 READ_STAGE = "ingest.read@1"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+CSV_SUFFIXES = (".csv", ".tsv", ".tab")
+TEXT_SUFFIXES = (".txt", ".text")
+READABLE_SUFFIXES = HTML_SUFFIXES + JSONL_SUFFIXES + CSV_SUFFIXES + TEXT_SUFFIXES
+_SUFFIX_LIST = " ".join(READABLE_SUFFIXES)
 EXCERPT_CHARS = 100_000
 
 Item = Doc | Quarantined
@@ -177,18 +182,21 @@ def _csv_rows(reader: _reader, header: list[str], path: Path, source: str) -> It
         yield _reject(path, "empty-file", f"{path} has a header but no rows", "", source)
 
 
-def read_html_dir(path: Path, source: str) -> Iterator[Item]:
-    """A folder of saved web pages, one advert each; ``ingest.html`` extracts the text."""
+def read_folder(path: Path, source: str) -> Iterator[Item]:
+    """Every advert file in a folder and its subfolders, in name order: saved pages (one
+    advert each), JSON Lines, CSV/TSV and plain text. Other files (a saved page's images,
+    style sheets and scripts) are not adverts and are passed over."""
     files = sorted(p for p in path.rglob("*") if p.is_file())
-    pages = [p for p in files if p.suffix.lower() in HTML_SUFFIXES]
-    if not pages:
-        yield _reject(path, "empty-folder", f"{path} holds no .html or .htm pages", "", source)
-    for page in pages:
-        problem = _check_file(page, source)
-        if problem:
-            yield problem
-            continue
-        yield _page_doc(page, source)
+    readable = [p for p in files if p.suffix.lower() in READABLE_SUFFIXES]
+    if not readable:
+        yield _reject(
+            path, "empty-folder", f"{path} holds no advert files ({_SUFFIX_LIST})", "", source
+        )
+    for file in readable:
+        if file.suffix.lower() in HTML_SUFFIXES:
+            yield from _one_page(file, source)
+        else:
+            yield from read_path(file, source)
 
 
 def read_lines(path: Path, source: str) -> Iterator[Item]:
@@ -210,16 +218,16 @@ def read_path(path: Path, source: str | None = None) -> Iterator[Item]:
     src = source or path.stem
     suffix = path.suffix.lower()
     if path.is_dir():
-        return read_html_dir(path, src)
+        return read_folder(path, src)
     if not path.exists():
         return _one_problem(path, src)
-    if suffix in (".jsonl", ".ndjson", ".json"):
+    if suffix in JSONL_SUFFIXES:
         return read_jsonl(path, src)
-    if suffix in (".csv", ".tsv", ".tab"):
+    if suffix in CSV_SUFFIXES:
         return read_csv(path, src)
     if suffix in HTML_SUFFIXES:
         return _one_page(path, src)
-    if suffix in (".txt", ".text"):
+    if suffix in TEXT_SUFFIXES:
         return read_lines(path, src)
     raise InputError(
         f"{path}: cannot tell the format from the name; use .jsonl, .csv, .tsv, .txt (one "
@@ -248,7 +256,7 @@ def _page_doc(page: Path, source: str) -> Doc:
 
 def count_records(path: Path) -> int | None:
     """Cheap upper bound of records for the progress bar (lines of a JSONL file)."""
-    if not path.is_file() or path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+    if not path.is_file() or path.suffix.lower() not in JSONL_SUFFIXES:
         return None
     n = 0
     with path.open("rb") as f:
