@@ -200,6 +200,8 @@ def extract_cmd(
     except ThreadlineError as exc:
         _fail(str(exc))
 
+    unread: list[str] = []
+
     def show(batch: Batch) -> SinkResult:
         for doc in batch.docs:
             if doc.ad is None:
@@ -215,6 +217,8 @@ def extract_cmd(
                 highlight=False,
                 soft_wrap=True,
             )
+            if q.code in INPUT_PROBLEMS:
+                unread.append(q.locator)
         sys.stdout.flush()
         return SinkResult(len(batch.docs), 0)
 
@@ -222,6 +226,8 @@ def extract_cmd(
         run(read_inputs(paths), stages, sink=show, batch_size=500, progress=False)
     except ThreadlineError as exc:
         _fail(str(exc))
+    if unread:
+        raise typer.Exit(1)  # a script piping this must see that an input was not read
 
 
 @app.command("scan")

@@ -77,3 +77,12 @@ def test_extract_filter_prints_one_json_object_per_advert(tmp_path: Path) -> Non
     text = src.read_text("utf-8").splitlines()[3]
     start, end = wallet["span"]
     assert text[start:end] == wallet["raw"]
+
+
+def test_extract_filter_exits_non_zero_when_an_input_cannot_be_read(tmp_path: Path) -> None:
+    good = tmp_path / "ads.txt"
+    good.write_text("Mail anna.b@mail.example today\n", "utf-8")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.jsonl"), str(good)])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+    assert "anna.b@mail.example" in result.output
