@@ -43,24 +43,22 @@ class ExtractStage:
     requires: frozenset[str] = frozenset({"ad"})
     assigns: frozenset[str] = frozenset({"identifiers"})
 
+    @property
+    def producer(self) -> str:
+        return f"{self.name}@{self.version}"
+
     def __call__(self, doc: Doc) -> Doc:
         ad = doc.ad
         if ad is None:
             return doc
-        producer = f"{self.name}@{self.version}"
-        found = tuple(
-            Identifier(
-                ad_id=ad.id,
-                kind=f.kind,
-                value=f.value,
-                raw=f.raw,
-                span=f.span,
-                confidence=f.confidence,
-                stage=producer,
-                attrs=f.attrs,
-            )
-            for f in self.finder(ad)
-        )
-        if not found:
+        found = self.finder(ad)
+        if not found:  # most stages find nothing in most adverts: no new Doc
             return doc
-        return Doc(raw=doc.raw, ad=ad, identifiers=doc.identifiers + found, flags=doc.flags)
+        ad_id, producer = ad.id, self.producer
+        made = tuple(
+            [
+                Identifier(ad_id, f.kind, f.value, f.raw, f.span, f.confidence, producer, f.attrs)
+                for f in found
+            ]
+        )
+        return Doc(doc.raw, ad, doc.identifiers + made, doc.flags)
