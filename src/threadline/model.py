@@ -104,6 +104,48 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
+class Contribution:
+    """One reason behind a risk score: a rule hit, a counter-indicator or a model feature."""
+
+    source: str
+    """Rule id (``sex.movement.new_in_town``) or model feature (``model.jobs:no_company_logo``)."""
+    category: str
+    weight: float
+    """The weight the rule or feature carries (negative for counter-indicators)."""
+    effect: float
+    """How much this reason moved the score (its share of the final score; negative lowers it)."""
+    span: Span | None
+    """Where in :attr:`Ad.text` the advert states it; None for model features of the whole."""
+    evidence: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What Threadline infers about an advert, kept apart from what the advert states.
+
+    Flags record statements (the advert *says* "new in town", at this span); an assessment is
+    Threadline's inference from them: a risk score in [0, 1], whether it reaches the threshold,
+    and every contribution to it. The EU Law Enforcement Directive (2016/680, art. 7) asks that
+    facts and personal assessments be told apart; this split is how Threadline does it.
+    """
+
+    ad_id: str
+    domain: str
+    """What kind of advert this reads as: ``job``, ``sexual_services`` or ``other``."""
+    score: float
+    threshold: float
+    contributions: tuple[Contribution, ...]
+    stage: str
+    job_fraud: float | None = None
+    """Calibrated probability from the job-fraud model, for job adverts only."""
+
+    @property
+    def flagged(self) -> bool:
+        return self.score >= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One reason two adverts are linked: a shared phone, a template similarity..."""
 
@@ -186,6 +228,7 @@ class Doc:
     ad: Ad | None = None
     identifiers: tuple[Identifier, ...] = ()
     flags: tuple[Flag, ...] = ()
+    assessment: Assessment | None = None
 
 
-DOC_FIELDS = frozenset({"raw", "ad", "identifiers", "flags"})
+DOC_FIELDS = frozenset({"raw", "ad", "identifiers", "flags", "assessment"})

@@ -61,4 +61,4 @@ class ExtractStage:
                 for f in found
             ]
         )
-        return Doc(doc.raw, ad, doc.identifiers + made, doc.flags)
+        return Doc(doc.raw, ad, doc.identifiers + made, doc.flags, doc.assessment)

@@ -127,7 +127,7 @@ class ParseStage:
         if raw is None:
             raise RecordError("no-record: nothing to parse")
         # not dataclasses.replace: this runs a million times per ingest and replace is slow
-        return Doc(raw=raw, ad=self.parse(raw), identifiers=doc.identifiers, flags=doc.flags)
+        return replace(doc, ad=self.parse(raw))
 
     def _field(self, rec: RawRecord, names: tuple[str, ...]) -> JSONValue:
         if not names:
