@@ -31,9 +31,11 @@ demo: install
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline stats
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts search "passport" --limit 3
 	head -n 3 $(DEMO_DIR)/adverts.jsonl > $(DEMO_DIR)/sample.jsonl
-	$(BIN)/threadline extract $(DEMO_DIR)/sample.jsonl
+	@echo "--- three adverts scanned as a filter, without a store: evidence highlighted, score explained"
+	$(BIN)/threadline scan $(DEMO_DIR)/sample.jsonl
 	@echo
 	@echo "Next: export THREADLINE_DB=sqlite:///$(DEMO_DB); then .venv/bin/threadline --help"
+	@echo "      .venv/bin/threadline explain ID  (an id from the 'Highest risk' table above)"
 	@echo "      docs/guide.md walks you through a first investigation."
 
 lint: install-dev

@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
-from benchmarks import bench_extract, bench_ingest
+from benchmarks import bench_extract, bench_indicators, bench_ingest, bench_jobs
 
 
 def main() -> None:
     bench_ingest.main([])
     bench_extract.main([])
+    bench_indicators.main([])
+    bench_jobs.main([])
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from threadline.errors import ThreadlineError
 from threadline.extract import KINDS, all_stages
+from threadline.indicators import indicator_stages
 from threadline.ingest import FieldMapping, ingest, ingest_stages, read_inputs
-from threadline.pipeline import Batch, SinkResult, run
+from threadline.labels import RowLabels
+from threadline.model import Doc
+from threadline.pipeline import Batch, SinkResult, Stage, run
 from threadline.render import (
     ad_panel,
     ads_table,
@@ -30,6 +33,7 @@ from threadline.render import (
     quarantine_table,
     stats_table,
 )
+from threadline.render_risk import explanation_view, scan_json, scan_summary
 from threadline.scan import scan
 from threadline.settings import Settings
 from threadline.store import SqlStore, open_store
@@ -37,13 +41,15 @@ from threadline.store import SqlStore, open_store
 app = typer.Typer(
     name="threadline",
     help="Investigation workbench against human trafficking: ingest adverts, search them, "
-    "and find the identifiers that tie them together.",
+    "find the identifiers that tie them together and the indicators they state.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 adverts_app = typer.Typer(help="List, search and show stored adverts.", no_args_is_help=True)
 app.add_typer(adverts_app, name="adverts")
+train_app = typer.Typer(help="Rebuild the shipped models from data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -232,25 +238,126 @@ def extract_cmd(
 
 @app.command("scan")
 def scan_cmd(
-    kinds: Annotated[
-        str | None, typer.Option(help="Only these kinds, comma-separated, e.g. phone,wallet.")
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Adverts to scan as a filter, without a store (JSONL, CSV such as EMSCAD's, "
+            ".txt); none: scan every stored advert."
+        ),
     ] = None,
+    format_: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="For files: text (highlighted) or jsonl (an object a line)."),
+    ] = OutputFormat.text,
+    kinds: Annotated[
+        str | None, typer.Option(help="Only these identifier kinds, e.g. phone,wallet.")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Column mapping for files, as for ingest."),
+    ] = None,
+    indicators: Annotated[
+        bool, typer.Option(help="Flag indicators and score risk after extraction.")
+    ] = True,
 ) -> None:
-    """Find the identifiers in every stored advert (re-running replaces, never duplicates)."""
+    """Extract identifiers, flag indicators and score risk: over the store, or over files.
+
+    Over the store, re-running replaces what earlier runs derived, never duplicates it.
+    """
     try:
         wanted = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else KINDS
-        stages = all_stages(wanted)
+        stages: list[Stage] = [*all_stages(wanted), *(indicator_stages() if indicators else [])]
+        mapping = FieldMapping.parse(map_ or [])
     except ThreadlineError as exc:
         _fail(str(exc))
+    if paths:
+        _scan_files(paths, [*ingest_stages(mapping), *stages], format_)
+        return
     with _store() as store:
-        report = scan(store, stages, progress=True)
-        counts = store.stats().identifiers
-    console.print(
-        f"Scanned {report.read:,} adverts: {report.written:,} identifiers written, "
-        f"{report.quarantined_total:,} adverts quarantined."
-    )
-    for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-        console.print(f"  {kind:<10} {n:>10,}")
+        try:
+            report = scan(store, stages, progress=True)
+        except ThreadlineError as exc:
+            _fail(str(exc))
+        stats_now = store.stats()
+        top = store.list_assessments(limit=5, min_score=0.0001) if indicators else []
+    console.print(scan_summary(report, stats_now, top))
+
+
+def _scan_files(paths: list[Path], stages: list[Stage], format_: OutputFormat) -> None:
+    labels = RowLabels()
+    unread: list[str] = []
+
+    def show(batch: Batch) -> SinkResult:
+        for label, doc in labels.of(batch):
+            if doc.ad is None:
+                continue
+            if format_ is OutputFormat.jsonl:
+                sys.stdout.write(scan_json(label, doc) + "\n")
+            else:
+                console.print(
+                    explanation_view(label, doc.ad, doc.identifiers, doc.flags, doc.assessment)
+                )
+        for q in batch.quarantined:
+            err_console.print(
+                f"[yellow]skipped[/] {escape(q.locator)}: {escape(q.code)}: {escape(q.reason)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            if q.code in INPUT_PROBLEMS:
+                unread.append(q.locator)
+        sys.stdout.flush()
+        return SinkResult(len(batch.docs), 0)
+
+    try:
+        run(read_inputs(paths), stages, sink=show, batch_size=500, progress=False)
+    except ThreadlineError as exc:
+        _fail(str(exc))
+    if unread:
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(ad_id: Annotated[str, typer.Argument(help="Advert id (ad-...).")]) -> None:
+    """An advert with its evidence highlighted and its risk score taken apart."""
+    with _store() as store:
+        ad = store.get_ad(ad_id)
+        if ad is None:
+            _fail(f"no advert with id {ad_id!r}", code=1)
+        found = store.identifiers_of(ad_id)
+        flags = store.flags_of(ad_id)
+        assessment = store.assessment_of(ad_id)
+    note = ""
+    if assessment is None:
+        # not scanned yet: work it out now (the stages are pure), and say it was not stored
+        doc = Doc(ad=ad)
+        stages: list[Stage] = [*all_stages(), *indicator_stages()]
+        for stage in stages:
+            doc = stage(doc)
+        found, flags, assessment = list(doc.identifiers), list(doc.flags), doc.assessment
+        note = "Worked out now, not stored: run `threadline scan` to keep it."
+    console.print(explanation_view(ad_id, ad, found, flags, assessment, note=note))
+
+
+@train_app.command("jobs")
+def train_jobs(
+    data: Annotated[
+        Path, typer.Argument(help="EMSCAD-style CSV, e.g. ../shared/data/emscad/train.csv.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the weights (default: the package's own, replacing them)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same model.")] = 0,
+) -> None:
+    """Rebuild the job-fraud model's weights from labelled job adverts, and report on a
+    held-out part split by content."""
+    from threadline.indicators.train_jobs import DEFAULT_OUT, train
+
+    try:
+        report = train(data, out or DEFAULT_OUT, seed=seed, progress=True)
+    except ThreadlineError as exc:
+        _fail(str(exc))
+    console.print(report.table())
 
 
 @app.command()

@@ -139,6 +139,8 @@ class Assessment:
     stage: str
     job_fraud: float | None = None
     """Calibrated probability from the job-fraud model, for job adverts only."""
+    basis: str = ""
+    """Versions of the rule book and model the score rests on (``rules-1a2b; jobs-1-3c4d``)."""
 
     @property
     def flagged(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from threadline.model import Ad, Doc, Identifier, Quarantined
+from threadline.model import Ad, Assessment, Doc, Flag, Identifier, Quarantined
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,11 @@ class StoreStats:
     last_posted: datetime | None = None
     identifiers: dict[str, int] = field(default_factory=dict)
     flags: int = 0
+    flag_categories: dict[str, int] = field(default_factory=dict)
+    assessed: dict[str, int] = field(default_factory=dict)
+    """Adverts with a risk score, per domain (job, sexual_services, other)."""
+    flagged: dict[str, int] = field(default_factory=dict)
+    """Adverts whose risk score reaches the threshold, per domain."""
     backend: str = ""
 
 
@@ -69,6 +74,20 @@ class Store(Protocol):
 
     def identifiers_of(self, ad_id: str) -> list[Identifier]:
         """The identifiers found in one advert, in text order."""
+        ...
+
+    def flags_of(self, ad_id: str) -> list[Flag]:
+        """The indicator flags of one advert, in text order."""
+        ...
+
+    def assessment_of(self, ad_id: str) -> Assessment | None:
+        """The advert's latest risk assessment, if it was scored."""
+        ...
+
+    def list_assessments(
+        self, *, limit: int = 20, offset: int = 0, min_score: float = 0.0, domain: str | None = None
+    ) -> list[Assessment]:
+        """Assessments, highest score first (the triage order)."""
         ...
 
     def get_ad(self, ad_id: str) -> Ad | None: ...

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import RowMapping
 
-from threadline.model import Ad, Flag, Identifier, Quarantined, Span
+from threadline.model import Ad, Assessment, Contribution, Flag, Identifier, Quarantined, Span
 from threadline.store.schema import as_utc, sqlite_time
 
 AD_COLUMNS = (
@@ -58,6 +58,16 @@ FLAG_COLUMNS = (
     "stage",
 )
 QUARANTINE_COLUMNS = ("key", "stage", "code", "reason", "locator", "source", "record", "size", "at")
+ASSESSMENT_COLUMNS = (
+    "ad_id",
+    "domain",
+    "score",
+    "threshold",
+    "job_fraud",
+    "stage",
+    "basis",
+    "contributions",
+)
 
 Row = tuple[Any, ...]
 
@@ -188,6 +198,22 @@ class Encoder:
             for f in flags
         ]
 
+    def assessments(self, assessments: Iterable[Assessment]) -> list[Row]:
+        text = self.text
+        return [
+            (
+                a.ad_id,
+                a.domain,
+                a.score,
+                a.threshold,
+                a.job_fraud,
+                a.stage,
+                text(a.basis),
+                to_json([_contribution_json(c, text) for c in a.contributions]),
+            )
+            for a in assessments
+        ]
+
     def quarantine(self, entries: Iterable[tuple[str, Quarantined]], at: datetime) -> list[Row]:
         text = self.text
         now = self.time(at)
@@ -237,6 +263,56 @@ def identifier_from_row(row: RowMapping) -> Identifier:
         confidence=float(row["confidence"]),
         stage=row["stage"],
         attrs=dict(row["attrs"] or {}),
+    )
+
+
+def _contribution_json(c: Contribution, text: Callable[[str | None], str | None]) -> dict[str, Any]:
+    return {
+        "source": c.source,
+        "category": c.category,
+        "weight": c.weight,
+        "effect": c.effect,
+        "span": None if c.span is None else [c.span.start, c.span.end],
+        "evidence": text(c.evidence),
+        "citation": text(c.citation),
+    }
+
+
+def flag_from_row(row: RowMapping) -> Flag:
+    return Flag(
+        ad_id=row["ad_id"],
+        rule_id=row["rule_id"],
+        category=row["category"],
+        weight=float(row["weight"]),
+        span=Span(int(row["span_start"]), int(row["span_end"])),
+        evidence=row["evidence"],
+        citation=row["citation"],
+        stage=row["stage"],
+    )
+
+
+def assessment_from_row(row: RowMapping) -> Assessment:
+    contributions = tuple(
+        Contribution(
+            source=c["source"],
+            category=c["category"],
+            weight=float(c["weight"]),
+            effect=float(c["effect"]),
+            span=None if c["span"] is None else Span(int(c["span"][0]), int(c["span"][1])),
+            evidence=c["evidence"],
+            citation=c["citation"],
+        )
+        for c in row["contributions"]
+    )
+    return Assessment(
+        ad_id=row["ad_id"],
+        domain=row["domain"],
+        score=float(row["score"]),
+        threshold=float(row["threshold"]),
+        contributions=contributions,
+        stage=row["stage"],
+        job_fraud=None if row["job_fraud"] is None else float(row["job_fraud"]),
+        basis=row["basis"],
     )
 
 

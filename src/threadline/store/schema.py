@@ -146,6 +146,23 @@ flags = Table(
     Column("stage", Text, nullable=False),
     Index(None, "ad_id"),
     Index(None, "rule_id"),
+    Index(None, "category"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("ad_id", Text, ForeignKey("ads.id", ondelete="CASCADE"), nullable=False),
+    Column("domain", Text, nullable=False),
+    Column("score", Double, nullable=False),
+    Column("threshold", Double, nullable=False),
+    Column("job_fraud", Double),
+    Column("stage", Text, nullable=False),
+    Column("basis", Text, nullable=False),
+    Column("contributions", JSON, nullable=False),
+    Index(None, "ad_id"),
+    Index(None, "score"),
 )
 
 quarantine = Table(

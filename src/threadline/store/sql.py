@@ -13,26 +13,40 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from threadline.errors import StoreError
-from threadline.model import Ad, Doc, Flag, Identifier, Quarantined
+from threadline.model import Ad, Assessment, Doc, Flag, Identifier, Quarantined
 from threadline.store import search as fts
 from threadline.store.base import SearchHit, StoreStats, WriteResult
 from threadline.store.engine import WRITE_OPTIONS, describe, reason
 from threadline.store.rows import (
+    ASSESSMENT_COLUMNS,
     FLAG_COLUMNS,
     IDENTIFIER_COLUMNS,
     QUARANTINE_COLUMNS,
     Encoder,
     ad_from_row,
+    assessment_from_row,
+    flag_from_row,
     identifier_from_row,
     quarantined_from_row,
 )
-from threadline.store.schema import ads, flags, identifiers, quarantine
+from threadline.store.schema import ads, assessments, flags, identifiers, quarantine
 from threadline.store.writers import writer_for
 
 
 def _stage_name(producer: str) -> str:
     """``extract.phone`` from ``extract.phone@1``."""
     return producer.partition("@")[0]
+
+
+def _flagged(conn: Connection) -> dict[str, int]:
+    """Adverts whose score reaches its threshold, per domain."""
+    stmt = (
+        select(assessments.c.domain, func.count())
+        .where(assessments.c.score >= assessments.c.threshold)
+        .group_by(assessments.c.domain)
+        .order_by(assessments.c.domain)
+    )
+    return {str(domain): int(n) for domain, n in conn.execute(stmt)}
 
 
 UNKNOWN_LANGUAGE = "und"
@@ -107,6 +121,7 @@ class SqlStore:
             self._insert_ads(conn, [d.ad for d in new if d.ad is not None], now)
             self._insert_identifiers(conn, [i for d in new for i in d.identifiers])
             self._insert_flags(conn, [f for d in new for f in d.flags])
+            self._insert_assessments(conn, [d.assessment for d in new if d.assessment])
             self._insert_quarantine(conn, list(entries.items()), now)
         return WriteResult(
             written=len(batch), duplicate=len(docs) - len(batch), quarantined=len(entries)
@@ -123,6 +138,10 @@ class SqlStore:
     def _insert_flags(self, conn: Connection, new: list[Flag]) -> None:
         self._writer.insert(conn, "flags", FLAG_COLUMNS, self._encode.flags(new))
 
+    def _insert_assessments(self, conn: Connection, new: list[Assessment]) -> None:
+        rows = self._encode.assessments(new)
+        self._writer.insert(conn, "assessments", ASSESSMENT_COLUMNS, rows)
+
     def _insert_quarantine(
         self, conn: Connection, new: list[tuple[str, Quarantined]], now: datetime
     ) -> None:
@@ -132,27 +151,33 @@ class SqlStore:
     def write_derived(
         self, docs: Sequence[Doc], quarantined: Sequence[Quarantined], stages: Collection[str]
     ) -> int:
-        """Replace the named stages' identifiers and flags of these adverts, in one
-        transaction (see :meth:`Store.write_derived`)."""
+        """Replace the named stages' identifiers, flags and assessments of these adverts, in
+        one transaction (see :meth:`Store.write_derived`)."""
         ad_ids = [d.ad.id for d in docs if d.ad is not None]
         entries = {q.key: q for q in quarantined}
         names = sorted(stages)
         now = datetime.now(UTC)
         found = [i for d in docs for i in d.identifiers if _stage_name(i.stage) in stages]
         hits = [f for d in docs for f in d.flags if _stage_name(f.stage) in stages]
+        scores = [
+            d.assessment
+            for d in docs
+            if d.assessment is not None and _stage_name(d.assessment.stage) in stages
+        ]
         with self._connect("writing derived values (nothing of it was stored)", write=True) as conn:
             self._writer.lock(conn)
             for i in range(0, len(ad_ids), 500):
                 chunk = ad_ids[i : i + 500]
-                for table in (identifiers, flags):
+                for table in (identifiers, flags, assessments):
                     produced_by = or_(*(table.c.stage.like(f"{n}@%") for n in names))
                     conn.execute(delete(table).where(table.c.ad_id.in_(chunk), produced_by))
             for key in self._writer.existing(conn, "quarantine", "key", list(entries)):
                 del entries[key]
             self._insert_identifiers(conn, found)
             self._insert_flags(conn, hits)
+            self._insert_assessments(conn, scores)
             self._insert_quarantine(conn, list(entries.items()), now)
-        return len(found) + len(hits)
+        return len(found) + len(hits) + len(scores)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -178,6 +203,36 @@ class SqlStore:
         with self._connect("reading identifiers") as conn:
             rows = conn.execute(stmt).mappings().all()
         return [identifier_from_row(r) for r in rows]
+
+    def flags_of(self, ad_id: str) -> list[Flag]:
+        stmt = (
+            select(flags)
+            .where(flags.c.ad_id == ad_id)
+            .order_by(flags.c.span_start, flags.c.span_end, flags.c.rule_id)
+        )
+        with self._connect("reading flags") as conn:
+            rows = conn.execute(stmt).mappings().all()
+        return [flag_from_row(r) for r in rows]
+
+    def assessment_of(self, ad_id: str) -> Assessment | None:
+        stmt = select(assessments).where(assessments.c.ad_id == ad_id)
+        with self._connect("reading an assessment") as conn:
+            row = conn.execute(stmt.order_by(assessments.c.seq.desc())).mappings().first()
+        return None if row is None else assessment_from_row(row)
+
+    def list_assessments(
+        self, *, limit: int = 20, offset: int = 0, min_score: float = 0.0, domain: str | None = None
+    ) -> list[Assessment]:
+        stmt = (
+            select(assessments)
+            .where(assessments.c.score >= min_score)
+            .order_by(assessments.c.score.desc(), assessments.c.ad_id)
+        )
+        if domain is not None:
+            stmt = stmt.where(assessments.c.domain == domain)
+        with self._connect("listing assessments") as conn:
+            rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
+        return [assessment_from_row(r) for r in rows]
 
     def get_ad(self, ad_id: str) -> Ad | None:
         with self._connect("reading an advert") as conn:
@@ -234,5 +289,8 @@ class SqlStore:
                 last_posted=last,
                 identifiers=counts(identifiers.c.kind),
                 flags=int(conn.execute(select(func.count()).select_from(flags)).scalar_one()),
+                flag_categories=counts(flags.c.category),
+                assessed=counts(assessments.c.domain),
+                flagged=_flagged(conn),
                 backend=describe(self.engine),
             )
