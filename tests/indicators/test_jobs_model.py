@@ -231,11 +231,14 @@ def test_malformed_file_is_a_config_error(tmp_path: Path, damage: str) -> None:
         load_job_model(path)
 
 
-def test_saving_refuses_incomplete_arrays(tmp_path: Path) -> None:
+def test_saving_refuses_incomplete_or_pickled_arrays(tmp_path: Path) -> None:
     arrays = read_arrays(jobs_model.DATA_DIR / MODEL_FILE)
+    with pytest.raises(ValueError, match="pickle"):
+        save_arrays(tmp_path / MODEL_FILE, {**arrays, "terms": np.array([{}], dtype=object)})
     del arrays["scalars"]
     with pytest.raises(ValueError, match="scalars"):
         save_arrays(tmp_path / MODEL_FILE, arrays)
+    assert not list(tmp_path.iterdir())
 
 
 # ------------------------------------------------------------------ training
@@ -243,17 +246,18 @@ def test_saving_refuses_incomplete_arrays(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not EMSCAD.is_file(), reason=f"EMSCAD data not found at {EMSCAD}")
 def test_training_writes_loadable_reproducible_weights(tmp_path: Path) -> None:
-    from threadline.indicators.train_jobs import train
+    from threadline.indicators.train_jobs import RuleSource, train
 
-    first = train(SHARED_DATA, tmp_path / "a", seed=3, limit=300)
-    second = train(EMSCAD, tmp_path / "b", seed=3, limit=300)
-    assert first.rows == second.rows == 300
-    assert first.train_rows + first.heldout_rows == 300
+    first = train(SHARED_DATA, tmp_path / "a", seed=3, limit=240)
+    second = train(EMSCAD, tmp_path / "b", seed=3, limit=240)
+    assert first.rows == second.rows == 240
+    assert first.train_rows + first.heldout_rows == 240
     assert 0.0 <= first.ours.f1 <= 1.0
     assert 0.0 <= first.baseline.pr_auc <= 1.0
     a = load_job_model(first.model_path)
     b = load_job_model(second.model_path)
     assert a.version == b.version == first.version
+    assert first.model_path.read_bytes() == second.model_path.read_bytes()
     probes = [ad(*SCAM_TEXT, SCAM_META), ad(*HONEST_TEXT), ad("Vaga", "Trabalho em Lisboa")]
     for probe in probes:
         assert a.score(probe, ("fees_charged",)) == b.score(probe, ("fees_charged",))
@@ -262,6 +266,25 @@ def test_training_writes_loadable_reproducible_weights(tmp_path: Path) -> None:
     assert meta["trained_on"]["sha256"] == first.data_sha256
     assert set(meta["heldout"]) >= {"ours", "baseline", "train_rows", "heldout_rows"}
     assert meta["built_with"]["scikit-learn"]
-    # a different seed gives a different split and other weights
-    third = train(EMSCAD, tmp_path / "c", seed=4, limit=300)
+    # another seed, and no rule book: other rows and weights, the category weights left at 0
+    third = train(EMSCAD, tmp_path / "c", seed=4, limit=240, rules=RuleSource(None, "none"))
     assert third.version != first.version
+    assert third.categories == "none"
+    no_rules = load_job_model(third.model_path)
+    assert all(v == 0 for k, v in no_rules.weights().items() if k.startswith("r:"))
+
+
+@pytest.mark.skipif(not EMSCAD.is_file(), reason=f"EMSCAD data not found at {EMSCAD}")
+def test_training_refuses_too_little_or_wrong_data(tmp_path: Path) -> None:
+    from threadline.errors import InputError
+    from threadline.indicators.train_jobs import train
+
+    with pytest.raises(InputError, match="too little"):
+        train(EMSCAD, tmp_path, limit=30)
+    other = tmp_path / "other.csv"
+    other.write_text("title,text\nWaiter,Restaurant job\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not an EMSCAD file"):
+        train(other, tmp_path)
+    with pytest.raises(InputError, match="no EMSCAD"):
+        train(tmp_path / "nowhere", tmp_path)
+    assert not (tmp_path / MODEL_FILE).exists()

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from threadline.errors import ConfigError
-from threadline.indicators.score import ScoringConfig, assess, domain_of, load_scoring
+from threadline.indicators.score import (
+    ScoringConfig,
+    assess,
+    domain_of,
+    load_scoring,
+    shift_prior,
+)
 from threadline.model import Ad, Flag, Span
 
 CONFIG = ScoringConfig(threshold=0.5, model_weight=0.6)
@@ -34,6 +40,7 @@ class FakeModel:
     probability: float
     version: str = "jobs-test"
     seen: frozenset[str] = frozenset()
+    neutral_probability: float = 0.5
 
     def score(self, ad: Ad, categories: frozenset[str]) -> FakeScore:
         self.seen = categories
@@ -113,9 +120,27 @@ def test_scoring_settings_are_checked(tmp_path: Path) -> None:
     shipped = load_scoring()
     assert 0 < shipped.threshold < 1
     bad = tmp_path / "scoring.yaml"
-    bad.write_text("threshold: 2\nmodel_weight: 0.5\n", encoding="utf-8")
+    bad.write_text("threshold: 2\nmodel_weight: 0.5\nmodel_base_rate: 0.1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="threshold must be between 0 and 1"):
         load_scoring(bad)
     bad.write_text("threshold: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot read"):
+        load_scoring(bad)
+
+
+def test_model_probabilities_are_restated_at_the_deployment_base_rate(ad: Ad) -> None:
+    assert shift_prior(0.5, 0.5, 0.05) == pytest.approx(0.05)
+    assert shift_prior(0.3, 0.3, 0.3) == pytest.approx(0.3)
+    high = shift_prior(0.99, 0.5, 0.05)
+    assert 0.8 < high < 0.99  # strong evidence survives a low prior, weakened
+    config = ScoringConfig(threshold=0.5, model_weight=0.6, model_base_rate=0.05)
+    nothing = assess(ad, [JOB], stage="s@1", config=config, model=FakeModel(0.5))
+    assert nothing.job_fraud == pytest.approx(0.05)
+    assert nothing.score == pytest.approx(0.6 * 0.05)
+
+
+def test_base_rate_must_be_a_probability(tmp_path: Path) -> None:
+    bad = tmp_path / "scoring.yaml"
+    bad.write_text("threshold: 0.5\nmodel_weight: 0.5\nmodel_base_rate: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="model_base_rate"):
         load_scoring(bad)

@@ -68,9 +68,12 @@ def test_rescoring_replaces_and_never_duplicates(store: SqlStore, make_ad: MakeA
     store.write_derived([later], [], {"ind.rules", "ind.score"})
     assert store.flags_of(ad.id) == []
     scored = store.assessment_of(ad.id)
-    assert scored is not None and scored.score == 0.1 and scored.stage == "ind.score@2"
+    assert scored is not None
+    assert scored.score == 0.1
+    assert scored.stage == "ind.score@2"
     stats = store.stats()
-    assert stats.assessed == {"job": 1} and stats.flagged == {}
+    assert stats.assessed == {"job": 1}
+    assert stats.flagged == {}
 
 
 def test_triage_order_and_stats(store: SqlStore, make_ad: MakeAd) -> None:

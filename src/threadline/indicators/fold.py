@@ -57,9 +57,9 @@ def fold(text: str) -> str:
             lowered = lowered.replace(char, replacement)
     if not lowered.isascii():
         for char in set(lowered).difference(_ASCII):
-            replacement = FOLD.get(ord(char))
-            if replacement is not None:
-                lowered = lowered.replace(char, replacement)
+            folded = FOLD.get(ord(char))
+            if folded is not None:
+                lowered = lowered.replace(char, folded)
     return lowered
 
 

@@ -41,6 +41,7 @@ import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from math import fsum
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,10 @@ FORMAT = "jobs-1"
 """Feature and file format; bump it when the featurisation changes (old weights then fail to
 load instead of scoring wrongly)."""
 MAX_REASONS = 5
+STRONG_WORDS = 3_000
+MAX_TEXT_CHARS = 10_000
+"""Words are read from this many characters at most (more than 99% of EMSCAD's adverts are
+shorter): scoring time grows with the text, and a huge page must not stall a scan."""
 
 CATEGORY_FEATURES = (
     "third_party",
@@ -139,19 +144,17 @@ def job_text(ad: Ad) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case words of two letters or more (digits, symbols and EMSCAD's hashed contacts
-    are not words)."""
-    text = text.lower()
+    are not words) in the first :data:`MAX_TEXT_CHARS` characters."""
+    text = text[:MAX_TEXT_CHARS].lower()
     if "#" in text:
         text = _PLACEHOLDER.sub(" ", text)
     return _WORD.findall(text)
 
 
-Bigram = tuple[str, str]
-
-
-def grams(tokens: list[str]) -> tuple[set[str], set[Bigram]]:
-    """The distinct unigrams and bigrams (``("no", "experience")``) of a token list."""
-    return set(tokens), set(itertools.pairwise(tokens))
+def grams(tokens: list[str]) -> tuple[set[str], set[str]]:
+    """The distinct unigrams and bigrams (``"no experience"``) of a token list. Bigrams are
+    strings rather than tuples: a string keeps its hash, and each is looked up several times."""
+    return set(tokens), set(map(" ".join, itertools.pairwise(tokens)))
 
 
 def metadata_features(raw: Mapping[str, Any]) -> list[str]:
@@ -258,22 +261,22 @@ class JobFraudModel:
             raise ConfigError(f"{source}: bad text scalars {scalars[3:6]}")
         self._known_span = self.known_high - self.known_low
         uni: dict[str, tuple[float, float]] = {}
-        bi: dict[Bigram, tuple[float, float]] = {}
+        bi: dict[str, tuple[float, float]] = {}
         for term, d, c in zip(terms, idf.tolist(), coef.tolist(), strict=True):
-            first, _, second = term.partition(" ")
-            if second:
-                bi[(first, second)] = (d * c, d * d)
-            else:
-                uni[term] = (d * c, d * d)
+            (bi if " " in term else uni)[term] = (d * c, d * d)
         self._uni = frozenset(uni)
         self._bi = frozenset(bi)
         # per term: its weight (idf x coefficient) and its share of the norm (idf squared)
-        self._uni_w = {t: v[0] for t, v in uni.items()}
-        self._uni_q = {t: v[1] for t, v in uni.items()}
-        self._bi_w = {t: v[0] for t, v in bi.items()}
-        self._bi_q = {t: v[1] for t, v in bi.items()}
-        self._abs: dict[str | Bigram, float] = {t: abs(v[0]) for t, v in uni.items()}
-        self._abs.update((t, abs(v[0])) for t, v in bi.items())
+        self._w = {t: v[0] for t, v in itertools.chain(uni.items(), bi.items())}
+        self._q = {t: v[1] for t, v in itertools.chain(uni.items(), bi.items())}
+        # the order in which words become reasons: strongest first, ties by name, so that the
+        # reasons never depend on the order of a set
+        named = sorted((-abs(v[0]), t) for t, v in itertools.chain(uni.items(), bi.items()))
+        self._by_rank = [t for _, t in named]
+        self._rank = {t: n for n, t in enumerate(self._by_rank)}
+        self._strong = frozenset(self._by_rank[:STRONG_WORDS])
+        """The words whose weights are largest: an advert's strongest words are nearly always
+        among them, and ranking a few is cheaper than ranking all."""
         self._meta = dict(zip(meta, meta_coef.tolist(), strict=True))
         self._cats = dict(zip(cats, cat_coef.tolist(), strict=True))
         digest = hashlib.sha256(fmt.encode())
@@ -289,7 +292,7 @@ class JobFraudModel:
 
     # -------------------------------------------------------------- words
 
-    def _known(self, tokens: list[str]) -> tuple[set[str], set[Bigram], float, float]:
+    def _known(self, tokens: list[str]) -> tuple[set[str], set[str], float, float]:
         """The known unigrams and bigrams of a text, the scale of its word features and the
         gate. The gate rises from 0 to 1 as the share of known words goes from ``known_low``
         to ``known_high``: below ``known_low`` (a language the model never read) the words are
@@ -304,8 +307,9 @@ class JobFraudModel:
             return set(), set(), 0.0, 0.0
         gate = min(gate, 1.0)
         known_bi = bigrams & self._bi
-        total = sum(map(self._uni_q.__getitem__, known_uni))
-        total += sum(map(self._bi_q.__getitem__, known_bi))
+        # fsum: exact, so the result never depends on the order of a set
+        q = self._q.__getitem__
+        total = fsum(map(q, known_uni)) + fsum(map(q, known_bi))
         total += self.oov_weight * (len(unigrams) - len(known_uni))
         return known_uni, known_bi, gate / math.sqrt(total), gate
 
@@ -314,24 +318,29 @@ class JobFraudModel:
         gate: feature ``t`` has the value ``idf(t) * scale``, the text-read feature the value
         ``gate``. Training builds its rows with this."""
         known_uni, known_bi, scale, gate = self._known(tokens)
-        return [*known_uni, *map(" ".join, known_bi)], scale, gate
+        return [*known_uni, *known_bi], scale, gate
 
     # -------------------------------------------------------------- scoring
 
     def logit(self, ad: Ad, categories: Collection[str] = ()) -> float:
         """Calibrated log-odds of fraud (no reasons)."""
         known_uni, known_bi, scale, gate = self._known(words(job_text(ad)))
-        text = sum(map(self._uni_w.__getitem__, known_uni))
-        text += sum(map(self._bi_w.__getitem__, known_bi))
-        score = self.intercept + gate * self.text_bias + text * scale
+        w = self._w.__getitem__
+        text = fsum(map(w, known_uni)) + fsum(map(w, known_bi))
+        extra: list[float] = []
         if ad.raw:
             meta = self._meta
-            for name in metadata_features(ad.raw):
-                score += meta.get(name, 0.0)
+            extra += [meta.get(name, 0.0) for name in metadata_features(ad.raw)]
         cats = self._cats
-        for name in categories:
-            score += cats.get(name, 0.0)
+        extra += [cats.get(name, 0.0) for name in categories]
+        score = self.intercept + gate * self.text_bias + text * scale + fsum(extra)
         return self.platt_a * score + self.platt_b
+
+    @property
+    def neutral_probability(self) -> float:
+        """P(fraud) of an advert nothing is known about: the base rate the model was calibrated
+        at (its training data's share of scams), which scoring moves to the deployment's."""
+        return _sigmoid(self.platt_a * self.intercept + self.platt_b)
 
     def probability(self, ad: Ad, categories: Collection[str] = ()) -> float:
         return _sigmoid(self.logit(ad, categories))
@@ -339,40 +348,43 @@ class JobFraudModel:
     def score(self, ad: Ad, categories: Collection[str]) -> JobFraudScore:
         """Calibrated P(fraud) of a job advert and the features that weighed most."""
         known_uni, known_bi, scale, gate = self._known(words(job_text(ad)))
-        uni_w, bi_w = self._uni_w, self._bi_w
-        text = sum(map(uni_w.__getitem__, known_uni)) + sum(map(bi_w.__getitem__, known_bi))
-        score = self.intercept + gate * self.text_bias + text * scale
-        # the strongest words: |weight| ranks them, the scale being common to all
+        w = self._w.__getitem__
+        text = fsum(map(w, known_uni)) + fsum(map(w, known_bi))
+        # the strongest words: their rank orders them, the scale being common to all
         parts: list[tuple[float, str]] = []
-        candidates: list[str | Bigram] = [*known_uni, *known_bi]
-        candidates.sort(key=self._abs.__getitem__, reverse=True)
-        for term in candidates[:MAX_REASONS]:
-            if isinstance(term, str):
-                parts.append((uni_w[term] * scale, f"word: {term!r}"))
-            else:
-                parts.append((bi_w[term] * scale, f"word: {' '.join(term)!r}"))
+        rank = self._rank.__getitem__
+        strong = self._strong
+        ranks = [*map(rank, known_uni & strong), *map(rank, known_bi & strong)]
+        if len(ranks) < MAX_REASONS:  # a text of weak words only
+            ranks = [*map(rank, known_uni), *map(rank, known_bi)]
+        ranks.sort()
+        for term in map(self._by_rank.__getitem__, ranks[:MAX_REASONS]):
+            parts.append((w(term) * scale, f"word: {term!r}"))
+        extra: list[tuple[float, str]] = []
         if ad.raw:
             meta = self._meta
             for name in metadata_features(ad.raw):
                 weight = meta.get(name)
                 if weight:
-                    score += weight
-                    parts.append((weight, readable("m:" + name)))
+                    extra.append((weight, readable("m:" + name)))
         cats = self._cats
-        for name in categories:
+        for name in sorted(categories):
             weight = cats.get(name)
             if weight:
-                score += weight
-                parts.append((weight, f"rule: {name}"))
+                extra.append((weight, f"rule: {name}"))
+        score = self.intercept + gate * self.text_bias + text * scale
+        score += fsum(weight for weight, _ in extra)
+        parts += extra
         a = self.platt_a
         parts.sort(key=_strength, reverse=True)
-        reasons = tuple((name, round(a * value, 4)) for value, name in parts[:MAX_REASONS])
-        return JobFraudScore(_sigmoid(a * score + self.platt_b), reasons)
+        reasons = [(name, round(a * value, 4)) for value, name in parts[:MAX_REASONS]]
+        return JobFraudScore(
+            _sigmoid(a * score + self.platt_b), tuple(r for r in reasons if r[1] != 0.0)
+        )
 
     def weights(self) -> dict[str, float]:
         """Every feature's weight (words as idf x coefficient), keyed ``w:``/``m:``/``r:``."""
-        out = {f"w:{t}": w for t, w in self._uni_w.items()}
-        out.update((f"w:{' '.join(t)}", w) for t, w in self._bi_w.items())
+        out = {f"w:{t}": w for t, w in self._w.items()}
         out.update((f"m:{n}", w) for n, w in self._meta.items())
         out.update((f"r:{n}", w) for n, w in self._cats.items())
         return out
@@ -416,8 +428,11 @@ REQUIRED_ARRAYS = (
 
 
 def save_arrays(path: Path, arrays: Mapping[str, np.ndarray[Any, Any]]) -> None:
-    """Write the weights as a compressed npz of plain arrays (no object arrays, no pickle),
-    through a temporary file, so that a failed write never leaves a broken model behind."""
+    """Write the weights as a compressed npz of plain arrays (no object arrays, no pickle).
+
+    Written as ``np.savez_compressed`` would, but with fixed time stamps, so the same weights
+    always make the same bytes; and through a temporary file, so that a failed write never
+    leaves a broken model behind."""
     missing = [n for n in REQUIRED_ARRAYS if n not in arrays]
     if missing:
         raise ValueError(f"missing arrays {missing}")
@@ -425,9 +440,12 @@ def save_arrays(path: Path, arrays: Mapping[str, np.ndarray[Any, Any]]) -> None:
         raise ValueError("object arrays would need pickle; the model file holds plain arrays")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    named: dict[str, Any] = {n: arrays[n] for n in REQUIRED_ARRAYS}
-    with partial.open("wb") as f:
-        np.savez_compressed(f, **named)
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in REQUIRED_ARRAYS:
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, np.asanyarray(arrays[name]), allow_pickle=False)
     partial.replace(path)
 
 

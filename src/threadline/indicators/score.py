@@ -29,7 +29,7 @@ from typing import Protocol
 import yaml
 
 from threadline.errors import ConfigError
-from threadline.model import Ad, Assessment, Contribution, Flag
+from threadline.model import Ad, Assessment, Contribution, Flag, Span
 
 SCORING_FILE = Path(__file__).with_name("scoring.yaml")
 MODEL_CATEGORY = "job_fraud_model"
@@ -43,6 +43,9 @@ MODEL_CITATION = (
 class ScoringConfig:
     threshold: float
     model_weight: float
+    model_base_rate: float = 0.5
+    """Share of scams among the job adverts scored: the model's probabilities are moved from
+    the base rate it was calibrated at to this one (a prior shift of the log-odds)."""
 
 
 class JobModel(Protocol):
@@ -50,6 +53,8 @@ class JobModel(Protocol):
 
     @property
     def version(self) -> str: ...
+    @property
+    def neutral_probability(self) -> float: ...
     def score(self, ad: Ad, categories: frozenset[str]) -> JobScore: ...
 
 
@@ -63,12 +68,16 @@ class JobScore(Protocol):
 def load_scoring(path: Path = SCORING_FILE) -> ScoringConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        config = ScoringConfig(float(data["threshold"]), float(data["model_weight"]))
+        config = ScoringConfig(
+            float(data["threshold"]), float(data["model_weight"]), float(data["model_base_rate"])
+        )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as err:
         raise ConfigError(f"{path}: cannot read the scoring settings: {err}") from err
     for name in ("threshold", "model_weight"):
         if not 0.0 <= getattr(config, name) <= 1.0:
             raise ConfigError(f"{path}: {name} must be between 0 and 1")
+    if not 0.0 < config.model_base_rate < 1.0:
+        raise ConfigError(f"{path}: model_base_rate must be strictly between 0 and 1")
     return config
 
 
@@ -96,8 +105,32 @@ def _strongest(flags: Sequence[Flag]) -> dict[str, Flag]:
     return best
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    return math.log(p / (1.0 - p))
+
+
+def shift_prior(probability: float, calibrated_at: float, base_rate: float) -> float:
+    """``probability`` from a model calibrated at one base rate, restated at another: Bayes'
+    rule changes only the prior odds, so the log-odds move by the difference of the priors'."""
+    shifted = _logit(probability) + _logit(base_rate) - _logit(calibrated_at)
+    return 1.0 / (1.0 + math.exp(-shifted)) if shifted > -700 else 0.0
+
+
 def _log_share(weight: float) -> float:
     return -math.log1p(-min(abs(weight), 0.999999))
+
+
+# A reason before its effect is known: the weight it enters the noisy-OR with, then the
+# fields of its Contribution (source, category, weight, span, evidence, citation).
+Term = tuple[float, str, str, float, Span | None, str, str]
+
+
+def _term(flag: Flag) -> Term:
+    return (
+        abs(flag.weight), flag.rule_id, flag.category, flag.weight, flag.span, flag.evidence,
+        flag.citation,
+    )  # fmt: skip
 
 
 def assess(
@@ -111,42 +144,28 @@ def assess(
 ) -> Assessment:
     """The advert's risk score with every contribution to it."""
     domain = domain_of(flags)
-    raising = _strongest([f for f in flags if f.weight > 0])
-    lowering = _strongest([f for f in flags if f.weight < 0])
-    terms: list[tuple[float, Contribution]] = [
-        (f.weight, _contribution(f, 0.0)) for f in raising.values()
-    ]
+    raising = [_term(f) for f in _strongest([f for f in flags if f.weight > 0]).values()]
+    lowering = [_term(f) for f in _strongest([f for f in flags if f.weight < 0]).values()]
     job_fraud: float | None = None
     if domain == "job" and model is not None:
         result = model.score(ad, frozenset(f.category for f in flags))
-        job_fraud = min(max(result.probability, 0.0), 1.0)
+        job_fraud = shift_prior(
+            result.probability, model.neutral_probability, config.model_base_rate
+        )
         basis = f"{basis}; {model.version}" if basis else model.version
-        weight = config.model_weight * job_fraud
         reasons = ", ".join(f"{name} ({effect:+.2f})" for name, effect in result.reasons)
-        evidence = f"P(fraud) = {job_fraud:.2f}" + (
-            f"; strongest features: {reasons}" if reasons else ""
-        )
-        terms.append(
-            (
-                weight,
-                Contribution(
-                    f"model.{model.version}",
-                    MODEL_CATEGORY,
-                    config.model_weight,
-                    0.0,
-                    None,
-                    evidence,
-                    MODEL_CITATION,
-                ),
-            )
-        )
-    nothing = math.prod(1.0 - w for w, _ in terms)
-    risk = 1.0 - nothing
-    k = 1.0 - math.prod(1.0 - abs(f.weight) for f in lowering.values())
+        evidence = f"P(fraud) = {job_fraud:.2f}"
+        if reasons:
+            evidence += f"; strongest features: {reasons}"
+        source = f"model.{model.version}"
+        raising.append(
+            (config.model_weight * job_fraud, source, MODEL_CATEGORY, config.model_weight, None,
+             evidence, MODEL_CITATION)
+        )  # fmt: skip
+    risk = 1.0 - math.prod(1.0 - t[0] for t in raising)
+    k = 1.0 - math.prod(1.0 - t[0] for t in lowering)
     score = risk * (1.0 - k)
-    contributions = _shared(terms, risk) + _shared(
-        [(f.weight, _contribution(f, 0.0)) for f in lowering.values()], -risk * k
-    )
+    contributions = _shared(raising, risk) + _shared(lowering, -risk * k)
     # every other rule that hit is listed too, with no effect of its own: its category counts
     # once, through the strongest hit
     listed = {c.source for c in contributions}
@@ -166,18 +185,16 @@ def assess(
     )
 
 
-def _shared(terms: list[tuple[float, Contribution]], total: float) -> list[Contribution]:
+def _shared(terms: list[Term], total: float) -> list[Contribution]:
     """``total`` shared among ``terms`` in proportion to their log-odds weight."""
-    logs = [_log_share(w) for w, _ in terms]
+    logs = [_log_share(t[0]) for t in terms]
     whole = sum(logs)
     out = []
-    for (_, c), share in zip(terms, logs, strict=True):
-        effect = total * share / whole if whole > 0 else 0.0
-        out.append(
-            Contribution(
-                c.source, c.category, c.weight, round(effect, 6), c.span, c.evidence, c.citation
-            )
-        )
+    for (_, source, category, weight, span, evidence, citation), share in zip(
+        terms, logs, strict=True
+    ):
+        effect = round(total * share / whole, 6) if whole > 0 else 0.0
+        out.append(Contribution(source, category, weight, effect, span, evidence, citation))
     out.sort(key=lambda c: -abs(c.effect))
     return out
 

@@ -84,6 +84,7 @@ EMSCAD_FILE = "train.csv"
 DEFAULT_OUT = DATA_DIR
 """Where ``threadline train jobs`` writes by default: the package's own weights."""
 REQUIRED_COLUMNS = ("title", "description", "fraudulent")
+MIN_PER_CLASS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +408,7 @@ def build_space(examples: Sequence[Example], params: Params) -> FeatureSpace:
     per_group: dict[int, set[str]] = {}
     for ex in examples:
         uni, bi = grams(ex.tokens)
-        per_group.setdefault(ex.group, set()).update(uni, map(" ".join, bi))
+        per_group.setdefault(ex.group, set()).update(uni, bi)
     df: Counter[str] = Counter()
     for terms in per_group.values():
         df.update(terms)
@@ -485,10 +486,12 @@ def design(
             indices += extra
             values += [1.0] * len(extra)
             indptr.append(len(indices))
-    return sp.csr_matrix(
+    X = sp.csr_matrix(
         (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
         shape=(len(indptr) - 1, space.width),
     )
+    X.sort_indices()  # sets iterate in a per-process order; the sums must not depend on it
+    return X
 
 
 # ------------------------------------------------------------------ fitting
@@ -683,6 +686,13 @@ def train(
     if limit is not None and limit < len(examples):
         keep = np.random.default_rng(seed).choice(len(examples), size=limit, replace=False)
         examples = [examples[i] for i in sorted(keep.tolist())]
+    counts = Counter(e.label for e in examples)
+    groups = len({e.group for e in examples})
+    if min(counts[0], counts[1]) < MIN_PER_CLASS or groups < 2 * params.folds:
+        raise InputError(
+            f"{path}: too little to train on ({counts[1]:,} scams, {counts[0]:,} honest adverts "
+            f"in {groups:,} content groups; at least {MIN_PER_CLASS} of each are needed)"
+        )
     rules = rules or rule_categories()
     say(f"rule categories: {rules.version}")
     examples = with_categories(examples, rules.categorize, progress)
@@ -744,7 +754,7 @@ def train(
 
 def metadata(report: TrainReport, model: JobFraudModel) -> dict[str, Any]:
     weights = model.weights()
-    top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))
+    word_weights = sorted((v, k[2:]) for k, v in weights.items() if k.startswith("w:"))
     return {
         "version": model.version,
         "format": FORMAT,
@@ -770,7 +780,16 @@ def metadata(report: TrainReport, model: JobFraudModel) -> dict[str, Any]:
         },
         "features": {
             "words": model.vocabulary_size,
-            "metadata": [k[2:] for k in weights if k.startswith("m:")],
+            "scalars": {
+                "intercept": round(model.intercept, 6),
+                "platt_a": round(model.platt_a, 6),
+                "platt_b": round(model.platt_b, 6),
+                "text_bias": round(model.text_bias, 6),
+                "oov_weight": round(model.oov_weight, 6),
+                "known_low": model.known_low,
+                "known_high": model.known_high,
+            },
+            "metadata": {k[2:]: round(v, 4) for k, v in weights.items() if k.startswith("m:")},
             "rule_categories": {
                 c: {
                     "prior": round(report.category_prior.get(c, 0.0), 4),
@@ -781,7 +800,11 @@ def metadata(report: TrainReport, model: JobFraudModel) -> dict[str, Any]:
             "rule_categories_from": report.categories,
             "params": asdict(report.params),
         },
-        "strongest_weights": [[k, round(v, 4)] for k, v in top[:40]],
+        "strongest_words": {
+            "note": "idf x coefficient: a word's weight before division by the text's norm",
+            "raising": [[k, round(v, 3)] for v, k in reversed(word_weights[-30:])],
+            "lowering": [[k, round(v, 3)] for v, k in word_weights[:30]],
+        },
         "max_reasons": MAX_REASONS,
         "built_with": {
             "python": platform.python_version(),
