@@ -9,7 +9,7 @@ import pytest
 
 from threadline.extract import all_stages
 from threadline.indicators.categories import CATEGORIES, LANGUAGES
-from threadline.indicators.rules import Rule, shipped_rulebook
+from threadline.indicators.rules import DomainName, Rule, shipped_rulebook
 from threadline.model import Ad, Doc, Identifier
 
 BOOK = shipped_rulebook()
@@ -29,7 +29,10 @@ def identifiers_of(text: str, language: str) -> tuple[Identifier, ...]:
 
 def fired(rule: Rule, text: str, language: str) -> bool:
     # examples are snippets too short to state their context: the rule's own domain is given
-    domain = "other" if rule.domain == "any" else rule.domain
+    # (context rules are what decides the domain, so theirs is read from the text)
+    domain: DomainName | None = None
+    if rule.kind != "context":
+        domain = "other" if rule.domain == "any" else rule.domain
     _, flags = BOOK.flags(
         "example", text, identifiers_of(text, language), stage="t@1", domain=domain
     )

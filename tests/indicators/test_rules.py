@@ -137,6 +137,11 @@ def test_domain_decides_which_rules_apply(book: Rulebook) -> None:
     assert "job.urgent.now" not in flag_ids(book, "Massage, urgent")
     assert "sex.movement.new" not in flag_ids(book, "Hiring: new in town office")
     assert flag_ids(book, "urgent", domain="job") == ["job.urgent.now"]
+    # only the context that decided the domain is kept, as its evidence
+    assert flag_ids(book, "Hiring: massage therapist, salary good") == [
+        "context.job_offer.hiring",
+        "context.job_offer.hiring",
+    ]
 
 
 def test_patterns_match_on_folded_text(book: Rulebook) -> None:

@@ -110,9 +110,9 @@ def test_score_stays_in_bounds(ad: Ad) -> None:
     assert a.flagged
 
 
-def test_domain_ties_go_to_jobs() -> None:
-    assert domain_of([JOB, ADULT]) == "job"
-    assert domain_of([ADULT, ADULT, JOB]) == "sexual_services"
+def test_domain_comes_from_the_context_flags() -> None:
+    assert domain_of([JOB, flag("fees_charged", 0.4)]) == "job"
+    assert domain_of([ADULT]) == "sexual_services"
     assert domain_of([flag("movement", 0.2)]) == "other"
 
 

@@ -153,6 +153,8 @@ class Hit(NamedTuple):
 
 
 DomainName = Literal["job", "sexual_services", "other"]
+DOMAIN_CONTEXT = {"job": "job_offer", "sexual_services": "adult_services"}
+"""The context category that says an advert is of each domain."""
 
 
 class Rulebook:
@@ -180,8 +182,20 @@ class Rulebook:
                 for n in patterns:
                     low, high = windows.get(n, (start, end))
                     windows[n] = (min(low, start), max(high, end))
-                if rules and _bounded(folded, start, end + 1):
-                    found.extend([Hit(start, end + 1, r) for r in rules])
+                if not rules:
+                    continue
+                # whole words only: no letter or digit glued to either end (inlined: this
+                # runs for every phrase occurrence)
+                first, last = folded[start], folded[end]
+                if start > 0 and (first.isalnum() or first == "_"):
+                    before = folded[start - 1]
+                    if before.isalnum() or before == "_":
+                        continue
+                if end + 1 < len(folded) and (last.isalnum() or last == "_"):
+                    after = folded[end + 1]
+                    if after.isalnum() or after == "_":
+                        continue
+                found.extend([Hit(start, end + 1, r) for r in rules])
         for n in sorted(windows):
             compiled, rule = self._patterns[n]
             low, high = windows[n]
@@ -200,13 +214,19 @@ class Rulebook:
         stage: str,
         domain: DomainName | None = None,
     ) -> tuple[DomainName, list[Flag]]:
-        """The advert's domain and its flags: context flags, then the indicator and counter
-        flags of rules for that domain. ``domain`` overrides the domain read from the text
-        (rule examples are snippets too short to carry context)."""
+        """The advert's domain and its flags: the context flags that decided the domain, then
+        the indicator and counter flags of rules for that domain. ``domain`` overrides the
+        domain read from the text (rule examples are snippets too short to carry context)."""
         lexical = self.hits(text)
         if domain is None:
             domain = read_domain(lexical)
-        kept: list[Hit] = [h for h in lexical if _applies(h.rule, domain)]
+        # context is kept only as the evidence for the domain it decided
+        wanted = DOMAIN_CONTEXT.get(domain)
+        kept: list[Hit] = [
+            h
+            for h in lexical
+            if (h.rule.category == wanted if h.rule.kind == "context" else _applies(h.rule, domain))
+        ]
         for rule in self._signal_rules:
             if not _applies(rule, domain):
                 continue
@@ -251,18 +271,6 @@ def read_domain(hits: Iterable[Hit]) -> DomainName:
 
 def _applies(rule: Rule, domain: DomainName) -> bool:
     return rule.kind == "context" or rule.domain == "any" or rule.domain == domain
-
-
-def _word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
-def _bounded(text: str, start: int, end: int) -> bool:
-    """The match stands as whole words: no letter or digit glued to either end (a phrase that
-    starts or ends with a symbol, such as an emoji code, needs no boundary on that side)."""
-    if start > 0 and _word_char(text[start]) and _word_char(text[start - 1]):
-        return False
-    return not (end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]))
 
 
 def _phrases(rule: Rule) -> Iterable[str]:

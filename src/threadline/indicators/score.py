@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,13 +86,14 @@ def shipped_scoring() -> ScoringConfig:
 
 
 def domain_of(flags: Sequence[Flag]) -> str:
-    """``job``, ``sexual_services`` or ``other``, read from the context flags (see
-    :func:`threadline.indicators.rules.read_domain`; a tie goes to ``job``)."""
-    counts = Counter(f.category for f in flags if f.weight == 0)
-    job, adult = counts["job_offer"], counts["adult_services"]
-    if job == 0 and adult == 0:
-        return "other"
-    return "job" if job >= adult else "sexual_services"
+    """``job``, ``sexual_services`` or ``other``: the rules stage keeps only the context flags
+    of the domain it read (see :func:`threadline.indicators.rules.read_domain`)."""
+    categories = {f.category for f in flags if f.weight == 0}
+    if "job_offer" in categories:
+        return "job"
+    if "adult_services" in categories:
+        return "sexual_services"
+    return "other"
 
 
 def _strongest(flags: Sequence[Flag]) -> dict[str, Flag]:
