@@ -10,9 +10,11 @@ Three measurements, all with the shipped rules, scoring settings and job-fraud m
    with the labelled set (context categories are not scored).
 2. **The cost of a false flag**: at each threshold, the share of independent adult adverts and
    of honest job adverts whose risk reaches it (false flags), beside the share of the adverts
-   of planted operations that reach it (recall). The default threshold in
-   ``indicators/scoring.yaml`` is chosen from this table: the highest recall whose false-flag
-   rate stays at 2% or less in both groups.
+   of planted operations that reach it (recall); and the same on the snippets, split into
+   those that state no indicator (news, warnings, honest jobs, independent workers) and those
+   that state one. The default threshold in ``indicators/scoring.yaml`` is chosen from this
+   table: the highest recall on planted operations whose false-flag rate stays at 2% or less
+   in all three groups without indicators.
 3. **Scan speed**: extraction, rules and scoring (with the model) over the synthetic adverts
    through the pipeline's one loop (``pipeline.run``, with a sink that stores nothing) on one
    core, fastest of three runs.
@@ -148,10 +150,23 @@ def category_rows(corpus: str, cases: Sequence[Case], scored: Scored) -> list[li
     return rows
 
 
-def threshold_rows(cases: Sequence[Case], scored: Scored) -> tuple[list[list[str]], float | None]:
+INDICATORS = frozenset(n for n, c in CATEGORIES.items() if c.kind == "indicator")
+
+
+def snippet_group(case: Case) -> str:
+    """A hand-labelled snippet states an indicator (it should reach the threshold) or not
+    (news, warnings, honest jobs, independent workers: a false flag if it does)."""
+    return "indicated" if case.labels & INDICATORS else "clean"
+
+
+def threshold_rows(
+    cases: Sequence[Case], scored: Scored, snippets: Sequence[Case], snip_scored: Scored
+) -> tuple[list[list[str]], float | None]:
     groups: dict[str, list[float]] = defaultdict(list)
     for case, score in zip(cases, scored.scores, strict=True):
         groups[case.group].append(score)
+    for case, score in zip(snippets, snip_scored.scores, strict=True):
+        groups[f"snippets {snippet_group(case)}"].append(score)
     rows, best, best_recall = [], None, -1.0
     for threshold in THRESHOLDS:
 
@@ -160,7 +175,8 @@ def threshold_rows(cases: Sequence[Case], scored: Scored) -> tuple[list[list[str
             return sum(s >= t for s in scores) / len(scores) if scores else 0.0
 
         independent, honest, recall = share("independent"), share("honest_job"), share("operation")
-        ok = max(independent, honest) <= FALSE_FLAG_GOAL
+        clean, indicated = share("snippets clean"), share("snippets indicated")
+        ok = max(independent, honest, clean) <= FALSE_FLAG_GOAL
         if ok and recall > best_recall:
             best, best_recall = threshold, recall
         rows.append(
@@ -169,6 +185,8 @@ def threshold_rows(cases: Sequence[Case], scored: Scored) -> tuple[list[list[str
                 f"{independent:.3f}",
                 f"{honest:.3f}",
                 f"{recall:.3f}",
+                f"{clean:.3f}",
+                f"{indicated:.3f}",
                 "✓" if ok else "",
             ]
         )
@@ -196,12 +214,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     t_header = [
         "threshold",
-        "independent adult: flagged",
-        "honest jobs: flagged",
-        "operations: flagged",
-        "≤ 2% both",
+        "synthetic independent adult: flagged",
+        "synthetic honest jobs: flagged",
+        "synthetic operations: flagged",
+        "snippets without indicators: flagged",
+        "snippets with indicators: flagged",
+        "false flags ≤ 2%",
     ]
-    thresholds, best = threshold_rows(synth, synth_scored)
+    thresholds, best = threshold_rows(synth, synth_scored, snippets, snip_scored)
     rate = len(synth) / seconds
     s_header = ["what", "µs/advert", "adverts/s", "target"]
     speed = [

@@ -101,8 +101,10 @@ def explanation_view(
             text.stylize(style, ident.span.start, ident.span.end)
     for flag in flags:
         if flag.span.end > flag.span.start:
-            style = CONTEXT_STYLE if flag.weight == 0 else (
-                RAISING_STYLE if flag.weight > 0 else LOWERING_STYLE
+            style = (
+                CONTEXT_STYLE
+                if flag.weight == 0
+                else (RAISING_STYLE if flag.weight > 0 else LOWERING_STYLE)
             )
             text.stylize(style, flag.span.start, flag.span.end)
     parts: list[RenderableType] = [Panel(text, title=Text(label), title_align="left")]
@@ -186,9 +188,7 @@ def scan_summary(report: RunReport, stats: StoreStats, top: Sequence[Assessment]
         best.add_column("reads as")
         best.add_column("main reasons")
         for a in top:
-            reasons = ", ".join(
-                _title(c.category) for c in a.contributions if c.effect > 0
-            )
+            reasons = ", ".join(_title(c.category) for c in a.contributions if c.effect > 0)
             best.add_row(a.ad_id, f"{a.score:.2f}", a.domain.replace("_", " "), Text(reasons[:70]))
         parts.append(best)
     return Group(*parts)

@@ -78,3 +78,22 @@ def test_quarantine_key_is_stable_and_distinguishes_records() -> None:
     a = Quarantined("s@1", "bad-row", "r", "f:1", "{}")
     assert a.key == Quarantined("s@1", "bad-row", "r", "f:1", "{}").key
     assert a.key != Quarantined("s@1", "bad-row", "r", "f:2", "{}").key
+
+
+def test_a_run_collects_garbage_less_often_and_restores_the_settings() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    def sink(batch: Batch) -> SinkResult:
+        seen.append(gc.get_threshold())
+        return SinkResult(len(batch.docs), 0)
+
+    run([_doc("a", 1)], [to_ad], sink=sink, progress=False)
+    assert seen[0][0] > before[0]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ZeroDivisionError):
+        run([_doc("a", 1)], [to_ad], sink=lambda b: SinkResult(1 // 0, 0), progress=False)
+    assert gc.get_threshold() == before

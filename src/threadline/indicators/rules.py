@@ -46,6 +46,9 @@ RULES_DIR = Path(__file__).with_name("rules")
 SOURCES_FILE = "sources.yaml"
 MAX_HITS_PER_RULE = 5
 """Spans kept per rule and advert: enough to show every way it is said, bounded for spam."""
+MAX_CONTEXT_FLAGS = 3
+"""Context flags kept per advert: the first few words that show what kind of advert it is are
+evidence enough for its domain."""
 PATTERN_LANGUAGES = (*LANGUAGES, "any")
 ANCHOR_REACH = 160
 """Characters either side of its anchors within which a pattern's match must lie: patterns
@@ -233,8 +236,13 @@ class Rulebook:
             signal = SIGNALS[rule.spec.signal or ""]
             kept.extend([Hit(s.start, s.end, rule) for s in signal(identifiers)])
         per_rule: dict[str, int] = {}
+        context = 0
         flags: list[Flag] = []
         for start, end, rule in sorted(kept, key=_text_order):
+            if rule.kind == "context":
+                context += 1
+                if context > MAX_CONTEXT_FLAGS:
+                    continue
             seen = per_rule[rule.id] = per_rule.get(rule.id, 0) + 1
             if seen <= MAX_HITS_PER_RULE:
                 flags.append(

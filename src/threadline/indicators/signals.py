@@ -29,6 +29,12 @@ HIGH_MONTHLY_EUR = 3000.0
 HIGH_HOURLY_EUR = 30.0
 """Pay that stands out for the unskilled jobs lures advertise (ILO 2012: "promises of
 unrealistic wages"); set well above minimum wages in the EU and the Americas."""
+HIGH_IN_CURRENCY: dict[tuple[str, str], float] = {
+    ("CHF", "month"): 6500.0,
+    ("CHF", "hour"): 45.0,
+}
+"""Where ordinary wages are far above the European level (Switzerland: a median near 6,800 CHF
+a month), the bar is set in the local currency, so that an honest Swiss advert is not a lure."""
 
 
 def several_ages(identifiers: Sequence[Identifier]) -> list[Span]:
@@ -62,10 +68,13 @@ def _high_pay(value: str) -> bool:
     if rate is None or unit not in ("month", "hour"):
         return False
     try:
-        eur = float(amount) * rate
+        paid = float(amount)
     except ValueError:
         return False
-    return eur >= (HIGH_MONTHLY_EUR if unit == "month" else HIGH_HOURLY_EUR)
+    local = HIGH_IN_CURRENCY.get((currency, unit))
+    if local is not None:
+        return paid >= local
+    return paid * rate >= (HIGH_MONTHLY_EUR if unit == "month" else HIGH_HOURLY_EUR)
 
 
 SIGNALS: dict[str, Signal] = {
