@@ -7,6 +7,7 @@ text is hostile and always enters as plain :class:`rich.text.Text`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import orjson
@@ -29,6 +30,22 @@ CONTEXT_STYLE = "underline"
 def _title(category: str) -> str:
     known = CATEGORIES.get(category)
     return known.title if known else category.replace("_", " ")
+
+
+_AUTHOR_YEAR = re.compile(r"(.+?) \((\d{4})\)")
+
+
+def _short_citation(citation: str) -> str:
+    """First author and year of the first source ("Vidros et al. (2017)"); the full reference
+    is in the JSON output and in docs/indicator-sources.md."""
+    first = citation.split("; ")[0]
+    found = _AUTHOR_YEAR.match(first)
+    if found is None:
+        return first[:40]
+    authors, year = found.groups()
+    if "," in authors:
+        authors = authors.split(",")[0] + " et al."
+    return f"{authors} ({year})"
 
 
 def scan_json(label: str, doc: Doc) -> str:
@@ -110,17 +127,24 @@ def explanation_view(
     parts: list[RenderableType] = [Panel(text, title=Text(label), title_align="left")]
 
     facts = Table(title="What the advert states (indicator flags)", title_justify="left")
-    for name in ("rule", "category", "weight", "as written", "source"):
+    facts.add_column("rule", overflow="fold")
+    for name in ("category", "weight", "as written", "source"):
         facts.add_column(name)
+    context = [f for f in flags if f.weight == 0]
     for flag in flags:
+        if flag.weight == 0:
+            continue
         facts.add_row(
             Text(flag.rule_id),
             Text(_title(flag.category)),
             "context" if flag.weight == 0 else f"{flag.weight:+.2f}",
             Text(" ".join(flag.evidence.split())[:60]),
-            Text(flag.citation[:70]),
+            Text(_short_citation(flag.citation)),
         )
-    parts.append(facts if flags else Text("No indicator phrases found.", style="dim"))
+    if context:
+        words = ", ".join(repr(" ".join(f.evidence.split())) for f in context)
+        parts.append(Text(f"Reads as {_title(context[0].category)}, from: {words}"))
+    parts.append(facts if facts.row_count else Text("No indicator phrases found.", style="dim"))
 
     if assessment is None:
         parts.append(Text("Not scored: run `threadline scan` first.", style="dim"))
@@ -137,7 +161,9 @@ def explanation_view(
         summary.append(f"\n{note}", style="dim")
     parts.append(summary)
     table = Table(title="Why: each contribution and its share of the score", title_justify="left")
-    for name in ("effect", "reason", "category", "weight", "evidence"):
+    table.add_column("effect")
+    table.add_column("reason", overflow="fold")
+    for name in ("category", "weight", "evidence"):
         table.add_column(name)
     for c in assessment.contributions:
         table.add_row(
@@ -173,7 +199,9 @@ def scan_summary(report: RunReport, stats: StoreStats, top: Sequence[Assessment]
     flags.add_column("category")
     flags.add_column("flags", justify="right")
     for category, n in sorted(stats.flag_categories.items(), key=lambda kv: -kv[1]):
-        flags.add_row(_title(category), f"{n:,}")
+        known = CATEGORIES.get(category)
+        if known is None or known.kind != "context":  # context is the "reads as" below
+            flags.add_row(_title(category), f"{n:,}")
     scored = Table(title="Adverts at or above the risk threshold", title_justify="left")
     scored.add_column("reads as")
     scored.add_column("flagged", justify="right")

@@ -277,3 +277,11 @@ def test_expanded_and_anchored_patterns_find_the_same_as_the_regex(tmp_path: Pat
         ("sex.third_party.n", "TWO girls available"),
         ("sex.movement.tour", "Lyon → Paris"),
     ]
+
+
+def test_overlapping_phrases_of_one_rule_make_one_flag(tmp_path: Path) -> None:
+    rules = [*CONTEXT, rule("sex.movement.x", "movement", phrases={"en": ["new in", "in town"]})]
+    book = load_rulebook(write(tmp_path / "rules", rules))
+    _, flags = book.flags("ad1", "Massage: new in town. Later: in town", stage="s@1")
+    assert [f.evidence for f in flags if f.weight] == ["new in", "in town"]
+    assert [f.span.start for f in flags if f.weight] == [9, 29]

@@ -236,9 +236,13 @@ class Rulebook:
             signal = SIGNALS[rule.spec.signal or ""]
             kept.extend([Hit(s.start, s.end, rule) for s in signal(identifiers)])
         per_rule: dict[str, int] = {}
+        reached: dict[str, int] = {}
         context = 0
         flags: list[Flag] = []
         for start, end, rule in sorted(kept, key=_text_order):
+            if start < reached.get(rule.id, 0):
+                continue  # two phrases of one rule overlapping: one statement, one flag
+            reached[rule.id] = end
             if rule.kind == "context":
                 context += 1
                 if context > MAX_CONTEXT_FLAGS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 
+from threadline.indicators.jobs_model import load_job_model
 from threadline.indicators.rules import shipped_rulebook
 from threadline.indicators.score import JobModel, assess, shipped_scoring
 from threadline.model import Doc
@@ -19,13 +20,8 @@ SCORE_NAME, SCORE_VERSION = "indicators.score", 1
 
 
 @functools.cache
-def shipped_job_model() -> JobModel | None:
-    """The shipped job-fraud model, or None when this build has none (scores then rest on
-    the rules alone, and say so in their basis)."""
-    try:
-        from threadline.indicators.jobs_model import load_job_model
-    except ImportError:
-        return None
+def shipped_job_model() -> JobModel:
+    """The shipped job-fraud model (its weights are data in the package)."""
     return load_job_model()
 
 
