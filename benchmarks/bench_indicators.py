@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.bench_extract import SEED, one_core, synth_corpus
-from benchmarks.common import append_results, markdown_table
+from benchmarks.common import append_results, markdown_table, time_pipeline
 from threadline.extract import all_stages
 from threadline.indicators import indicator_stages
 from threadline.indicators.categories import CATEGORIES
@@ -39,7 +38,6 @@ from threadline.indicators.score import shipped_scoring
 from threadline.ingest import ParseStage
 from threadline.model import Ad, Doc, RawRecord
 from threadline.pipeline import Stage
-from threadline.pipeline import run as pipeline_run
 
 SNIPPETS = Path(__file__).resolve().parent / "data" / "indicator_snippets.jsonl"
 SCORED = tuple(n for n, c in CATEGORIES.items() if c.kind != "context")
@@ -121,16 +119,6 @@ def run(stages: Sequence[Stage], cases: Sequence[Case]) -> Scored:
     return out
 
 
-def time_chain(stages: Sequence[Stage], cases: Sequence[Case]) -> float:
-    """Seconds for the stages over every advert through the one pipeline loop (batches,
-    error policy, garbage-collection settings), with a sink that stores nothing."""
-    docs = [Doc(ad=case.ad) for case in cases]
-    start = time.perf_counter()
-    report = pipeline_run(docs, stages, progress=False, available=("raw", "ad"))
-    assert report.read == len(cases)
-    return time.perf_counter() - start
-
-
 def category_rows(corpus: str, cases: Sequence[Case], scored: Scored) -> list[list[str]]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     labelled: Counter[str] = Counter()
@@ -206,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
         run(stages, synth[:500])  # load the rules, the model and lazy caches first
         synth_scored = run(stages, synth)
         snip_scored = run(stages, snippets)
-        seconds = min(time_chain(stages, synth) for _ in range(REPEATS))
+        seconds = min(time_pipeline(stages, [c.ad for c in synth]) for _ in range(REPEATS))
 
     c_header = ["corpus", "category", "kind", "labelled", "precision", "recall"]
     categories = category_rows("synthetic", synth, synth_scored) + category_rows(

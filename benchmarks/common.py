@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from threadline.model import Ad, Doc
+from threadline.pipeline import Stage, run
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "benchmarks.md"
@@ -75,3 +80,14 @@ def append_results(title: str, header: list[str], rows: list[list[str]], notes: 
     with RESULTS.open("a", encoding="utf-8") as f:
         f.write(section)
     return section
+
+
+def time_pipeline(stages: Sequence[Stage], ads: Sequence[Ad]) -> float:
+    """Seconds for ``stages`` over ``ads`` through the pipeline's one loop (batches, error
+    policy, garbage-collection settings), with a sink that stores nothing."""
+    docs = [Doc(ad=ad) for ad in ads]
+    start = time.perf_counter()
+    report = run(docs, stages, progress=False, available=("raw", "ad"))
+    if report.read != len(ads):
+        raise RuntimeError(f"the pipeline read {report.read} of {len(ads)} adverts")
+    return time.perf_counter() - start

@@ -6,7 +6,7 @@ Every command calls the same core functions as the API; no analysis happens here
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +22,7 @@ from threadline.extract import KINDS, all_stages
 from threadline.indicators import indicator_stages
 from threadline.ingest import FieldMapping, ingest, ingest_stages, read_inputs
 from threadline.labels import RowLabels
-from threadline.model import Doc
+from threadline.model import Ad, Doc
 from threadline.pipeline import Batch, SinkResult, Stage, run
 from threadline.render import (
     ad_panel,
@@ -206,17 +206,35 @@ def extract_cmd(
     except ThreadlineError as exc:
         _fail(str(exc))
 
+    def show(label: str, doc: Doc, ad: Ad) -> None:
+        if format_ is OutputFormat.jsonl:
+            sys.stdout.write(identifiers_json(label, doc.identifiers) + "\n")
+        else:
+            console.print(extraction_view(label, ad, doc.identifiers))
+
+    _filter(paths, stages, show, _own_labels)
+
+
+def _own_labels(batch: Batch) -> Iterator[tuple[str, Doc]]:
+    for doc in batch.docs:
+        if doc.ad is not None:
+            yield doc.ad.source_id or doc.ad.locator or doc.ad.id, doc
+
+
+def _filter(
+    paths: list[Path],
+    stages: Sequence[Stage],
+    show: Callable[[str, Doc, Ad], None],
+    labelled: Callable[[Batch], Iterable[tuple[str, Doc]]],
+) -> None:
+    """Run ``stages`` over files as a filter: each advert to ``show``, each record that could
+    not be read to stderr with its reason; exit 1 if an input could not be read at all."""
     unread: list[str] = []
 
-    def show(batch: Batch) -> SinkResult:
-        for doc in batch.docs:
-            if doc.ad is None:
-                continue
-            label = doc.ad.source_id or doc.ad.locator or doc.ad.id
-            if format_ is OutputFormat.jsonl:
-                sys.stdout.write(identifiers_json(label, doc.identifiers) + "\n")
-            else:
-                console.print(extraction_view(label, doc.ad, doc.identifiers))
+    def sink(batch: Batch) -> SinkResult:
+        for label, doc in labelled(batch):
+            if doc.ad is not None:
+                show(label, doc, doc.ad)
         for q in batch.quarantined:
             err_console.print(
                 f"[yellow]skipped[/] {escape(q.locator)}: {escape(q.code)}: {escape(q.reason)}",
@@ -229,7 +247,7 @@ def extract_cmd(
         return SinkResult(len(batch.docs), 0)
 
     try:
-        run(read_inputs(paths), stages, sink=show, batch_size=500, progress=False)
+        run(read_inputs(paths), stages, sink=sink, batch_size=500, progress=False)
     except ThreadlineError as exc:
         _fail(str(exc))
     if unread:
@@ -284,36 +302,13 @@ def scan_cmd(
 
 
 def _scan_files(paths: list[Path], stages: list[Stage], format_: OutputFormat) -> None:
-    labels = RowLabels()
-    unread: list[str] = []
+    def show(label: str, doc: Doc, ad: Ad) -> None:
+        if format_ is OutputFormat.jsonl:
+            sys.stdout.write(scan_json(label, doc) + "\n")
+        else:
+            console.print(explanation_view(label, ad, doc.identifiers, doc.flags, doc.assessment))
 
-    def show(batch: Batch) -> SinkResult:
-        for label, doc in labels.of(batch):
-            if doc.ad is None:
-                continue
-            if format_ is OutputFormat.jsonl:
-                sys.stdout.write(scan_json(label, doc) + "\n")
-            else:
-                console.print(
-                    explanation_view(label, doc.ad, doc.identifiers, doc.flags, doc.assessment)
-                )
-        for q in batch.quarantined:
-            err_console.print(
-                f"[yellow]skipped[/] {escape(q.locator)}: {escape(q.code)}: {escape(q.reason)}",
-                highlight=False,
-                soft_wrap=True,
-            )
-            if q.code in INPUT_PROBLEMS:
-                unread.append(q.locator)
-        sys.stdout.flush()
-        return SinkResult(len(batch.docs), 0)
-
-    try:
-        run(read_inputs(paths), stages, sink=show, batch_size=500, progress=False)
-    except ThreadlineError as exc:
-        _fail(str(exc))
-    if unread:
-        raise typer.Exit(1)
+    _filter(paths, stages, show, RowLabels().of)
 
 
 @app.command()

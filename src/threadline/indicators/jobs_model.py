@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 
 from threadline.errors import ConfigError
+from threadline.indicators.categories import COUNTER_CATEGORIES as COUNTER_CATEGORY_NAMES
+from threadline.indicators.categories import INDICATOR_CATEGORIES
 from threadline.model import Ad
 
 MODEL_FILE = "jobs-model.npz"
@@ -62,28 +64,9 @@ MAX_TEXT_CHARS = 10_000
 """Words are read from this many characters at most (more than 99% of EMSCAD's adverts are
 shorter): scoring time grows with the text, and a huge page must not stall a scan."""
 
-CATEGORY_FEATURES = (
-    "third_party",
-    "movement",
-    "youth",
-    "restricted",
-    "hotel_only",
-    "prepayment",
-    "pay_too_good",
-    "fees_charged",
-    "travel_paid",
-    "passport_early",
-    "urgent_no_interview",
-    "messenger_only",
-    "vague_employer",
-    "abroad_young_women",
-    "destination_switch",
-    "independent_first_person",
-    "own_website",
-    "verifiable_employer",
-)
+CATEGORY_FEATURES = INDICATOR_CATEGORIES + COUNTER_CATEGORY_NAMES
 """Rule categories used as features (the context categories tell the domain and are left out)."""
-COUNTER_CATEGORIES = frozenset({"independent_first_person", "own_website", "verifiable_employer"})
+COUNTER_CATEGORIES = frozenset(COUNTER_CATEGORY_NAMES)
 """Categories that argue against fraud: their weights are held at or below 0 in training."""
 
 EXTRA_TEXT_FIELDS = ("company_profile", "requirements", "benefits")
