@@ -158,7 +158,7 @@ def test_interrupted_ingest_leaves_no_partial_batch_and_rerun_completes(tmp_path
     def cut_power(_conn: object, _cur: object, statement: str, *_rest: object) -> None:
         # fail inside the store's transaction, right after the third batch's adverts went in
         nonlocal ads_inserts
-        if statement.lstrip().upper().startswith("INSERT INTO ADS"):
+        if statement.lstrip().upper().startswith("INSERT INTO ADS ("):
             ads_inserts += 1
             if ads_inserts == 3:
                 raise Interrupted("power cut")
