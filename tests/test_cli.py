@@ -94,3 +94,18 @@ def test_unreachable_database_is_a_clear_error() -> None:
     result = runner.invoke(app, ["--db", "postgresql://nobody@127.0.0.1:1/none", "stats"])
     assert result.exit_code == 2
     assert "error:" in result.output
+
+
+def test_advert_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'esc.db'}"
+    ads = tmp_path / "ads.jsonl"
+    body = "Call now \x1b]0;owned\x07 \x1b[2J [red]x[/red] \x9b31m"
+    ads.write_text(json.dumps({"title": "T", "body": body}) + "\n", encoding="utf-8")
+    _run("--db", db, "ingest", str(ads))
+    listed = _run("--db", db, "adverts", "list")
+    ad_id = next(tok for tok in listed.split() if tok.startswith("ad-"))
+    shown = _run("--db", db, "adverts", "show", ad_id)
+    assert "[red]x[/red]" in shown
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in shown
+        assert control not in listed

@@ -1,5 +1,6 @@
 """Terminal renderings for the CLI. Advert text is hostile: it always goes in as plain
-:class:`rich.text.Text` (never as markup), which also strips terminal control codes."""
+:class:`rich.text.Text` (never as markup), with every control character (ESC included, which
+rich lets through) replaced by a visible one: see :func:`safe`."""
 
 from __future__ import annotations
 
@@ -16,12 +17,22 @@ from threadline.pipeline import RunReport
 from threadline.store.base import StoreStats
 from threadline.store.search import MARK_END, MARK_START
 
+# C0 and C1 control characters other than tab and newline, and DEL: rich passes ESC through,
+# and an advert must not be able to move the cursor, recolour or retitle an analyst's terminal.
+# Each becomes one visible replacement character, so spans into the text stay right.
+_CONTROLS = dict.fromkeys((*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)), "\ufffd")
+
+
+def safe(text: str, style: str = "") -> Text:
+    """Untrusted text (an advert, a value read from it) as inert rich text."""
+    return Text(text.translate(_CONTROLS), style=style)
+
 
 def _plain(value: object, limit: int | None = None) -> Text:
     text = "" if value is None else str(value)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
-    return Text(text)
+    return safe(text)
 
 
 def ingest_summary(report: RunReport) -> RenderableType:
@@ -87,7 +98,7 @@ def ads_table(rows: Sequence[tuple[Ad, str | None]], title: str) -> RenderableTy
         for extra in (f"{ad.posted_at:%Y-%m-%d}" if ad.posted_at else "", ad.source, ad.place):
             if extra:
                 head.append("  ·  ", style="dim")
-                head.append(Text(_one_line(extra, 40)))
+                head.append(safe(_one_line(extra, 40)))
         shown = snippet if snippet is not None else ad.title or ad.body
         parts.append(head)
         parts.append(_highlighted(_one_line(shown, 300)))
@@ -107,9 +118,9 @@ def _highlighted(snippet: str) -> Text:
     while MARK_START in rest:
         before, _, after = rest.partition(MARK_START)
         hit, _, rest = after.partition(MARK_END)
-        out.append(Text(before))
-        out.append(Text(hit, style="bold black on yellow"))
-    out.append(Text(rest))
+        out.append(safe(before))
+        out.append(safe(hit, style="bold black on yellow"))
+    out.append(safe(rest))
     return out
 
 
@@ -134,9 +145,9 @@ def ad_panel(ad: Ad) -> RenderableType:
         meta.add_row("images", _plain(", ".join(ad.images)))
     body = Text()
     if ad.title:
-        body.append(Text(ad.title, style="bold"))
+        body.append(safe(ad.title, style="bold"))
         body.append("\n\n")
-    body.append(Text(ad.body))
+    body.append(safe(ad.body))
     return Group(meta, Panel(body, title="advert as captured"))
 
 
@@ -173,7 +184,7 @@ KIND_STYLES = {
 
 def extraction_view(label: str, ad: Ad, found: Sequence[Identifier]) -> RenderableType:
     """The advert text with every identifier's span highlighted, then the list of values."""
-    text = Text(ad.text)
+    text = safe(ad.text)
     for ident in found:
         style = KIND_STYLES.get(ident.kind)
         if style and ident.span.end > ident.span.start:

@@ -19,7 +19,7 @@ from rich.text import Text
 from threadline.indicators.categories import CATEGORIES
 from threadline.model import Ad, Assessment, Doc, Flag, Identifier
 from threadline.pipeline import RunReport
-from threadline.render import KIND_STYLES
+from threadline.render import KIND_STYLES, safe
 from threadline.store.base import StoreStats
 
 RAISING_STYLE = "bold black on yellow"
@@ -111,7 +111,7 @@ def explanation_view(
     note: str = "",
 ) -> RenderableType:
     """The advert with its evidence highlighted, the statements, then the inference."""
-    text = Text(ad.text)
+    text = safe(ad.text)
     for ident in identifiers:
         style = KIND_STYLES.get(ident.kind)
         if style and ident.kind != "language" and ident.span.end > ident.span.start:
@@ -124,7 +124,7 @@ def explanation_view(
                 else (RAISING_STYLE if flag.weight > 0 else LOWERING_STYLE)
             )
             text.stylize(style, flag.span.start, flag.span.end)
-    parts: list[RenderableType] = [Panel(text, title=Text(label), title_align="left")]
+    parts: list[RenderableType] = [Panel(text, title=safe(label), title_align="left")]
 
     facts = Table(title="What the advert states (indicator flags)", title_justify="left")
     facts.add_column("rule", overflow="fold")
@@ -138,12 +138,12 @@ def explanation_view(
             Text(flag.rule_id),
             Text(_title(flag.category)),
             "context" if flag.weight == 0 else f"{flag.weight:+.2f}",
-            Text(" ".join(flag.evidence.split())[:60]),
+            safe(" ".join(flag.evidence.split())[:60]),
             Text(_short_citation(flag.citation)),
         )
     if context:
         words = ", ".join(repr(" ".join(f.evidence.split())) for f in context)
-        parts.append(Text(f"Reads as {_title(context[0].category)}, from: {words}"))
+        parts.append(safe(f"Reads as {_title(context[0].category)}, from: {words}"))
     parts.append(facts if facts.row_count else Text("No indicator phrases found.", style="dim"))
 
     if assessment is None:
@@ -171,7 +171,7 @@ def explanation_view(
             Text(c.source),
             Text(_title(c.category)),
             f"{c.weight:+.2f}",
-            Text(" ".join(c.evidence.split())[:80]),
+            safe(" ".join(c.evidence.split())[:80]),
         )
     parts.append(table if assessment.contributions else Text("No contributions: risk 0."))
     parts.append(

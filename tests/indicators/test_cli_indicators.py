@@ -122,3 +122,11 @@ def test_explain_works_out_an_unscanned_advert(tmp_path: Path) -> None:
     explained = _run("--db", db, "explain", ad_id)
     assert "not stored" in explained
     assert "What Threadline infers" in explained
+
+
+def test_hostile_advert_text_is_shown_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "ads.txt"
+    path.write_text("Hiring [bold red]now[/] \x1b[31m urgent, visa fee 300 EUR\n", encoding="utf-8")
+    shown = _run("scan", str(path))
+    assert "[bold red]now[/]" in shown
+    assert "\x1b[31m" not in shown

@@ -6,8 +6,11 @@ import functools
 from collections import defaultdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.extract import all_stages
+from threadline.indicators import indicator_stages
 from threadline.indicators.categories import CATEGORIES, LANGUAGES
 from threadline.indicators.rules import DomainName, Rule, shipped_rulebook
 from threadline.model import Ad, Doc, Identifier
@@ -79,3 +82,16 @@ def test_every_lexical_rule_speaks_all_four_languages() -> None:
 def test_the_rule_book_has_a_version() -> None:
     assert BOOK.version.startswith("rules-")
     assert len(BOOK.rules) >= 40
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_shipped_rules_and_score_never_raise_and_point_at_their_evidence(text: str) -> None:
+    ad = Ad(id="h", source="t", title="Hiring hostesses", body=text, content_hash="x")
+    doc = Doc(ad=ad)
+    for stage in [*all_stages(), *indicator_stages()]:
+        doc = stage(doc)
+    for flag in doc.flags:
+        assert flag.evidence == ad.text[flag.span.start : flag.span.end]
+    assert doc.assessment is not None
+    assert 0.0 <= doc.assessment.score <= 1.0
