@@ -5,6 +5,7 @@ Every command calls the same core functions as the API; no analysis happens here
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from threadline.extract import KINDS, all_stages
 from threadline.indicators import indicator_stages
 from threadline.ingest import FieldMapping, ingest, ingest_stages, read_inputs
 from threadline.labels import RowLabels
+from threadline.link.scoring import link_docs
 from threadline.model import Ad, Doc
 from threadline.pipeline import Batch, SinkResult, Stage, run
 from threadline.render import (
@@ -33,7 +35,7 @@ from threadline.render import (
     quarantine_table,
     stats_table,
 )
-from threadline.render_risk import explanation_view, scan_json, scan_summary
+from threadline.render_risk import explanation_view, operations_view, scan_json, scan_summary
 from threadline.scan import scan
 from threadline.settings import Settings
 from threadline.store import SqlStore, open_store
@@ -309,6 +311,52 @@ def _scan_files(paths: list[Path], stages: list[Stage], format_: OutputFormat) -
             console.print(explanation_view(label, ad, doc.identifiers, doc.flags, doc.assessment))
 
     _filter(paths, stages, show, RowLabels().of)
+
+
+class LinkFormat(StrEnum):
+    csv = "csv"
+    text = "text"
+
+
+@app.command("link")
+def link_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Adverts to link (JSONL, CSV, .txt), without a store.")
+    ],
+    format_: Annotated[
+        LinkFormat,
+        typer.Option("--format", help="csv: id,operation for every advert; text: operations."),
+    ] = LinkFormat.csv,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Column mapping, e.g. --map source_id=ref --map body=text."),
+    ] = None,
+) -> None:
+    """Link adverts from files into operations (shared identifiers, near-identical templates).
+
+    With --format csv, prints `id,operation` for every advert, in input order; the operation
+    is empty for an advert linked to nothing. Ids come from the id column, else the row.
+    """
+    try:
+        stages: list[Stage] = [*ingest_stages(FieldMapping.parse(map_ or [])), *all_stages()]
+    except ThreadlineError as exc:
+        _fail(str(exc))
+    labelled: list[tuple[str, Doc]] = []
+    labels = RowLabels()
+
+    def keep(label: str, doc: Doc, _ad: Ad) -> None:
+        labelled.append((label, doc))
+
+    _filter(paths, stages, keep, labels.of)
+    linked = link_docs([doc for _, doc in labelled])
+    operation_of = linked.operation_of()
+    if format_ is LinkFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "operation"])
+        for label, doc in labelled:
+            writer.writerow([label, operation_of.get(doc.ad.id, "") if doc.ad else ""])
+        return
+    console.print(operations_view(linked, {doc.ad.id: label for label, doc in labelled if doc.ad}))
 
 
 @app.command()
