@@ -104,3 +104,8 @@ def test_bands_must_fit_the_signature() -> None:
     one, _ = signed("a", OTHER)
     with pytest.raises(ValueError, match="permutations"):
         band_keys(one, bands=64, rows=4)
+
+
+def test_names_inside_sentences_are_masked_as_a_slot() -> None:
+    template = template_text("Sweet and friendly Anna has arrived. Call Maria on WhatsApp", [])
+    assert template == "sweet and friendly ⟨name⟩ has arrived. call ⟨name⟩ on whatsapp"
