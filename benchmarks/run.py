@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from benchmarks import bench_extract, bench_indicators, bench_ingest, bench_jobs
+from benchmarks import bench_extract, bench_indicators, bench_ingest, bench_jobs, bench_link
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     bench_extract.main([])
     bench_indicators.main([])
     bench_jobs.main([])
+    bench_link.main([])
 
 
 if __name__ == "__main__":
