@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from threadline.link.blocking import Blocks, band_keys, block, identifier_keys
+from threadline.link.blocking import Blocks, block, identifier_keys
 from threadline.link.signatures import Signature, sign
 from threadline.model import Doc, Evidence, Link, Operation
 
@@ -78,17 +78,22 @@ def score_pair(
 
 
 def link_docs(docs: Sequence[Doc]) -> Linked:
-    """Link extracted adverts: signatures, blocking, scored links, operations."""
+    """Link extracted adverts: signatures, blocking, scored links, operations.
+
+    Candidate pairs come from shared identifiers only: a template never links alone, so pairs
+    that share nothing but template bands could not reach the threshold and are not made (the
+    band keys of :func:`~threadline.link.blocking.band_keys` wait for the signals that will let
+    wording link on its own). Each candidate's template similarity is still weighed.
+    """
     signatures: dict[str, Signature] = {}
     keys: dict[str, list[str]] = {}
     for doc in docs:
         if doc.ad is None:
             continue
-        signature = sign(doc.ad, doc.identifiers)
-        signatures[doc.ad.id] = signature
-        keys[doc.ad.id] = band_keys(signature) + identifier_keys(doc.identifiers)
+        signatures[doc.ad.id] = sign(doc.ad, doc.identifiers)
+        keys[doc.ad.id] = identifier_keys(doc.identifiers)
     blocks: Blocks = block(keys)
-    sharing = Counter(k for ks in keys.values() for k in set(ks) if not k.startswith("band:"))
+    sharing = Counter(k for ks in keys.values() for k in set(ks))
     links = [
         score_pair(a, b, shared, signatures, sharing) for (a, b), shared in blocks.pairs.items()
     ]
