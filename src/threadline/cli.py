@@ -35,7 +35,8 @@ from threadline.render import (
     quarantine_table,
     stats_table,
 )
-from threadline.render_risk import explanation_view, operations_view, scan_json, scan_summary
+from threadline.render_link import operations_view
+from threadline.render_risk import explanation_view, scan_json, scan_summary
 from threadline.scan import scan
 from threadline.settings import Settings
 from threadline.store import SqlStore, open_store

@@ -8,7 +8,7 @@ text is hostile and always enters as plain :class:`rich.text.Text`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import orjson
 from rich.console import Group, RenderableType
@@ -17,7 +17,6 @@ from rich.table import Table
 from rich.text import Text
 
 from threadline.indicators.categories import CATEGORIES
-from threadline.link.scoring import Linked
 from threadline.model import Ad, Assessment, Doc, Flag, Identifier
 from threadline.pipeline import RunReport
 from threadline.render import KIND_STYLES, safe
@@ -220,31 +219,4 @@ def scan_summary(report: RunReport, stats: StoreStats, top: Sequence[Assessment]
             reasons = ", ".join(_title(c.category) for c in a.contributions if c.effect > 0)
             best.add_row(a.ad_id, f"{a.score:.2f}", a.domain.replace("_", " "), Text(reasons[:70]))
         parts.append(best)
-    return Group(*parts)
-
-
-def operations_view(linked: Linked, labels: Mapping[str, str]) -> RenderableType:
-    """Operations found by ``threadline link``, largest first, with the evidence of each link."""
-    if not linked.operations:
-        return Text("No adverts linked.")
-    parts: list[RenderableType] = []
-    for op in linked.operations:
-        table = Table(
-            title=f"{op.id}: {len(op.members)} adverts, mean link weight {op.score:.2f}",
-            title_justify="left",
-        )
-        for name in ("advert", "advert", "weight", "why"):
-            table.add_column(name)
-        for link in op.links[:20]:
-            why = "; ".join(e.detail for e in link.evidence)
-            table.add_row(
-                safe(labels.get(link.a, link.a)),
-                safe(labels.get(link.b, link.b)),
-                f"{link.weight:.2f}",
-                safe(why),
-            )
-        parts.append(table)
-    if linked.hubs:
-        hubs = ", ".join(f"{k} ({n} adverts)" for k, n in sorted(linked.hubs.items())[:10])
-        parts.append(safe(f"Set aside as shared by too many adverts to link them: {hubs}"))
     return Group(*parts)

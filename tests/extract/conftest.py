@@ -8,11 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from extract_helpers import Row
 
 from threadline.synth import generate
-
-Row = tuple[str, set[str], list[dict[str, str]]]
-"""An advert's text, the true values of one kind in it, and those labels in full."""
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from threadline.extract.age import STAGE, find, find_ages
 from threadline.model import Ad, Doc
-
-
-def _ad(text: str) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h")
 
 
 def _values(text: str) -> list[str]:

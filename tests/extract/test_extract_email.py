@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 
 import pytest
+from extract_helpers import Row
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,14 +16,7 @@ from threadline.extract.base import Found
 from threadline.extract.email import STAGE, find, find_in_text, is_known_tld
 from threadline.model import Ad, Doc
 
-Row = tuple[str, set[str], list[dict[str, str]]]
-"""One synthetic advert: its text, the values it holds, and their truth labels."""
-
 VALUE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
-
-
-def _ad(text: str) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h")
 
 
 def _values(text: str) -> list[str]:

@@ -7,15 +7,14 @@ import re
 from collections.abc import Callable
 
 import pytest
+from extract_helpers import Row
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from threadline.extract.base import Found
 from threadline.extract.handle import STAGE, find, find_in_text
 from threadline.model import Ad, Doc
-
-Row = tuple[str, set[str], list[dict[str, str]]]
-"""One synthetic advert: its text, the values it holds, and their truth labels."""
 
 PLATFORMS = {
     "telegram",
@@ -33,10 +32,6 @@ PLATFORMS = {
     "unknown",
 }
 VALUE = re.compile(r"([a-z]+):([a-z0-9_.\-]+)")
-
-
-def _ad(text: str) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h")
 
 
 def _values(text: str) -> list[str]:
@@ -292,24 +287,8 @@ def test_never_raises_on_handle_like_noise(parts: list[str]) -> None:
         assert VALUE.fullmatch(f.value), f.value
 
 
-# --- The synthetic corpus (a seed the benchmark does not use) --------------------------------
-
-
-@pytest.fixture(scope="module")
-def corpus(corpus_of: Callable[[str], list[Row]]) -> list[Row]:
-    return corpus_of("handle")
-
-
-def test_synthetic_corpus_precision_and_recall(
-    corpus: list[Row], score: Callable[..., tuple[int, float, float]]
-) -> None:
-    hits, precision, recall = score(lambda text: {f.value for f in find(_ad(text))}, corpus)
-    assert hits > 200
-    assert precision >= 0.9
-    assert recall >= 0.9
-
-
-def test_synthetic_corpus_recall_per_style(corpus: list[Row]) -> None:
+def test_synthetic_corpus_recall_per_style(corpus_of: Callable[[str], list[Row]]) -> None:
+    corpus = corpus_of("handle")  # precision and recall overall: test_extract_synthetic.py
     seen: dict[str, int] = {}
     hit: dict[str, int] = {}
     for text, _, labels in corpus:

@@ -4,9 +4,9 @@ as payment (never the warnings against them)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,17 +14,10 @@ from threadline.extract.base import Found
 from threadline.extract.payment import STAGE, find, find_in_text
 from threadline.model import Ad, Doc
 
-Row = tuple[str, set[str], list[dict[str, str]]]
-"""One synthetic advert: its text, the values it holds, and their truth labels."""
-
 VALUE = re.compile(
     r"cashapp:\$[a-z0-9_]+|venmo:@[a-z0-9_\-]+|paypal:[a-z0-9._\-@]+"
     r"|zelle:(?:\+\d{6,15}|[a-z0-9._%+\-]+@[a-z0-9.\-]+)|giftcard:[a-z]+"
 )
-
-
-def _ad(text: str) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h")
 
 
 def _values(text: str) -> list[str]:
@@ -208,20 +201,3 @@ def test_never_raises_on_payment_like_noise(parts: list[str]) -> None:
     for f in find(_ad(text)):
         assert text[f.span.start : f.span.end] == f.raw
         assert VALUE.fullmatch(f.value), f.value
-
-
-# --- The synthetic corpus (a seed the benchmark does not use) --------------------------------
-
-
-@pytest.fixture(scope="module")
-def corpus(corpus_of: Callable[[str], list[Row]]) -> list[Row]:
-    return corpus_of("payment")
-
-
-def test_synthetic_corpus_precision_and_recall(
-    corpus: list[Row], score: Callable[..., tuple[int, float, float]]
-) -> None:
-    hits, precision, recall = score(lambda text: {f.value for f in find(_ad(text))}, corpus)
-    assert hits > 20
-    assert precision >= 0.9
-    assert recall >= 0.9

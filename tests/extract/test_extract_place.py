@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,10 +23,6 @@ from threadline.extract.place import (
     name_key,
 )
 from threadline.model import Ad, Doc
-
-
-def _ad(text: str, where: str | None = None) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h", place=where)
 
 
 def _values(text: str, where: str | None = None) -> list[str]:

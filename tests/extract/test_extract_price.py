@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,10 +15,6 @@ from threadline.model import Ad, Doc
 VALUE = re.compile(
     r"\d+(?:\.\d{1,2})? [A-Z]{3}(?:/(?:hour|night|day|week|month|year|session|\d+min))?"
 )
-
-
-def _ad(text: str, place: str | None = None) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h", place=place)
 
 
 def _values(text: str, place: str | None = None) -> list[str]:

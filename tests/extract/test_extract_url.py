@@ -4,9 +4,9 @@ missing spaces are not URLs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,14 +15,7 @@ from threadline.extract.base import Found
 from threadline.extract.url import STAGE, find, find_in_text
 from threadline.model import Ad, Doc
 
-Row = tuple[str, set[str], list[dict[str, str]]]
-"""One synthetic advert: its text, the website values it holds, and their truth labels."""
-
 VALUE = re.compile(r"https?://[^\s/?#A-Z]+(?::\d+)?(?:[/?#]\S*)?")
-
-
-def _ad(text: str) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h")
 
 
 def _values(text: str) -> list[str]:
@@ -197,20 +190,3 @@ def test_never_raises_on_url_like_noise(parts: list[str]) -> None:
     for f in find(_ad(text)):
         assert text[f.span.start : f.span.end] == f.raw
         assert VALUE.fullmatch(f.value), f.value
-
-
-# --- The synthetic corpus (a seed the benchmark does not use) --------------------------------
-
-
-@pytest.fixture(scope="module")
-def corpus(corpus_of: Callable[[str], list[Row]]) -> list[Row]:
-    return corpus_of("url")
-
-
-def test_synthetic_corpus_precision_and_recall(
-    corpus: list[Row], score: Callable[..., tuple[int, float, float]]
-) -> None:
-    hits, precision, recall = score(lambda text: {f.value for f in find(_ad(text))}, corpus)
-    assert hits > 200
-    assert precision >= 0.9
-    assert recall >= 0.9

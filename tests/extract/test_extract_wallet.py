@@ -24,6 +24,7 @@ from bip_utils import (  # type: ignore[import-untyped]
     Secp256k1PrivateKey,
     SolAddrEncoder,
 )
+from extract_helpers import ad as _ad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,10 +62,6 @@ MONERO_GENERAL_FUND = (
     "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3Xjrp"
     "DtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
 )
-
-
-def _ad(text: str) -> Ad:
-    return Ad(id="ad-1", source="test", title="", body=text, content_hash="h")
 
 
 def _values(text: str) -> list[str]:

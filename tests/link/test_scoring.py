@@ -94,3 +94,9 @@ def test_link_text_format_explains_the_links(corpus: Path, tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["link", str(sample), "--format", "text"])
     assert result.exit_code == 0, result.output
     assert "shared " in result.output
+
+
+def test_link_reports_an_unreadable_input_and_exits_non_zero(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["link", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 1
+    assert "no-such-file" in result.output
