@@ -219,6 +219,30 @@ class Quarantined:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkSignature:
+    """What linking needs of one advert, computed once when the advert is scanned.
+
+    Linking a million adverts must not hold a million adverts: it works on these compact
+    records, which the store keeps beside the advert, so that new adverts link into existing
+    operations without re-reading the old ones. Every field is plain data (str, int, float,
+    tuples of them) so the record serialises as it is.
+    """
+
+    ad_id: str
+    settings: str
+    """How the MinHash was made (algorithm, seed, permutations): others cannot be compared."""
+    minhash: tuple[int, ...]
+    """MinHash of the advert's template (slots masked); empty when too short to compare."""
+    shingles: int
+    keys: tuple[str, ...]
+    """Blocking keys: ``kind=value`` for linking identifiers (and other exact keys)."""
+    posted_at: str = ""
+    """ISO time the advert was posted (else captured), for timelines and spread; may be empty."""
+    place: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
     """What flows through the pipeline: one record and everything stages assigned to it.
 
@@ -231,6 +255,7 @@ class Doc:
     identifiers: tuple[Identifier, ...] = ()
     flags: tuple[Flag, ...] = ()
     assessment: Assessment | None = None
+    signature: LinkSignature | None = None
 
 
-DOC_FIELDS = frozenset({"raw", "ad", "identifiers", "flags", "assessment"})
+DOC_FIELDS = frozenset({"raw", "ad", "identifiers", "flags", "assessment", "signature"})
