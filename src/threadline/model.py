@@ -224,15 +224,18 @@ class LinkSignature:
 
     Linking a million adverts must not hold a million adverts: it works on these compact
     records, which the store keeps beside the advert, so that new adverts link into existing
-    operations without re-reading the old ones. Every field is plain data (str, int, float,
-    tuples of them) so the record serialises as it is.
+    operations without re-reading the old ones. Every field is plain data (bytes, str, int,
+    float, tuples of them) so the record serialises as it is.
     """
 
     ad_id: str
     settings: str
     """How the MinHash was made (algorithm, seed, permutations): others cannot be compared."""
-    minhash: tuple[int, ...]
-    """MinHash of the advert's template (slots masked); empty when too short to compare."""
+    minhash: bytes
+    """MinHash of the advert's template (slots masked) as little-endian uint32 values, packed
+    (``numpy.asarray(values, "<u4").tobytes()``): 512 bytes for 128 permutations, where a
+    tuple of Python ints would take ten times that and a million adverts would not fit.
+    Empty when the template is too short to compare."""
     shingles: int
     keys: tuple[str, ...]
     """Blocking keys: ``kind=value`` for linking identifiers (and other exact keys)."""
