@@ -8,22 +8,32 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from threadline.cli_common import (
+    INPUT_PROBLEMS,
+    OutputFormat,
+    console,
+    err_console,
+    fail,
+    open_cli_store,
+    settings,
+    state,
+)
+from threadline.cli_link import judge_app, link_over_store, operation_cmd, operations_cmd
 from threadline.errors import ThreadlineError
 from threadline.extract import KINDS, all_stages
 from threadline.indicators import indicator_stages
 from threadline.ingest import FieldMapping, ingest, ingest_stages, read_inputs
 from threadline.labels import RowLabels
 from threadline.link.scoring import link_docs
+from threadline.link.stage import link_stages
 from threadline.model import Ad, Doc
 from threadline.pipeline import Batch, SinkResult, Stage, run
 from threadline.render import (
@@ -38,8 +48,6 @@ from threadline.render import (
 from threadline.render_link import operations_view
 from threadline.render_risk import explanation_view, scan_json, scan_summary
 from threadline.scan import scan
-from threadline.settings import Settings
-from threadline.store import SqlStore, open_store
 
 app = typer.Typer(
     name="threadline",
@@ -53,23 +61,9 @@ adverts_app = typer.Typer(help="List, search and show stored adverts.", no_args_
 app.add_typer(adverts_app, name="adverts")
 train_app = typer.Typer(help="Rebuild the shipped models from data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
-
-console = Console()
-err_console = Console(stderr=True)
-
-INPUT_PROBLEMS = frozenset({"no-such-file", "not-a-file", "binary-file", "empty-folder"})
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    jsonl = "jsonl"
-
-
-class State:
-    db: str | None = None
-
-
-state = State()
+app.add_typer(judge_app, name="judge")
+app.command("operations")(operations_cmd)
+app.command("operation")(operation_cmd)
 
 
 @app.callback()
@@ -84,30 +78,6 @@ def main(
     ] = None,
 ) -> None:
     state.db = db
-
-
-def _settings() -> Settings:
-    settings = Settings()
-    if state.db:
-        settings = settings.model_copy(update={"db": state.db})
-    return settings
-
-
-@contextmanager
-def _store() -> Iterator[SqlStore]:
-    try:
-        store = open_store(_settings().db)
-    except ThreadlineError as exc:
-        _fail(str(exc))
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -159,15 +129,15 @@ def ingest_cmd(
     try:
         mapping = FieldMapping.parse(map_ or [])
     except ThreadlineError as exc:
-        _fail(str(exc))
-    settings = _settings()
-    with _store() as store:
+        fail(str(exc))
+    config = settings()
+    with open_cli_store() as store:
         try:
             report = ingest(
-                paths, store, source=source, mapping=mapping, settings=settings, progress=True
+                paths, store, source=source, mapping=mapping, settings=config, progress=True
             )
         except ThreadlineError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     console.print(ingest_summary(report))
     unread = [code for code in report.quarantined if code in INPUT_PROBLEMS]
     for code in unread:
@@ -207,7 +177,7 @@ def extract_cmd(
         wanted = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else KINDS
         stages = [*ingest_stages(mapping), *all_stages(wanted)]
     except ThreadlineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     def show(label: str, doc: Doc, ad: Ad) -> None:
         if format_ is OutputFormat.jsonl:
@@ -252,7 +222,7 @@ def _filter(
     try:
         run(read_inputs(paths), stages, sink=sink, batch_size=500, progress=False)
     except ThreadlineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if unread:
         raise typer.Exit(1)  # a script piping this must see that an input was not read
 
@@ -290,15 +260,15 @@ def scan_cmd(
         stages: list[Stage] = [*all_stages(wanted), *(indicator_stages() if indicators else [])]
         mapping = FieldMapping.parse(map_ or [])
     except ThreadlineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if paths:
         _scan_files(paths, [*ingest_stages(mapping), *stages], format_)
         return
-    with _store() as store:
+    with open_cli_store() as store:
         try:
-            report = scan(store, stages, progress=True)
+            report = scan(store, [*stages, *link_stages()], progress=True)
         except ThreadlineError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         stats_now = store.stats()
         top = store.list_assessments(limit=5, min_score=0.0001) if indicators else []
     console.print(scan_summary(report, stats_now, top))
@@ -322,8 +292,18 @@ class LinkFormat(StrEnum):
 @app.command("link")
 def link_cmd(
     paths: Annotated[
-        list[Path], typer.Argument(help="Adverts to link (JSONL, CSV, .txt), without a store.")
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Adverts to link as a filter, without a store (JSONL, CSV, .txt); "
+            "none: link the stored adverts."
+        ),
+    ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Over the store: weigh every advert afresh, not only the new ones."
+        ),
+    ] = False,
     format_: Annotated[
         LinkFormat,
         typer.Option("--format", help="csv: id,operation for every advert; text: operations."),
@@ -333,15 +313,21 @@ def link_cmd(
         typer.Option("--map", help="Column mapping, e.g. --map source_id=ref --map body=text."),
     ] = None,
 ) -> None:
-    """Link adverts from files into operations (shared identifiers, near-identical templates).
+    """Link adverts into operations (shared identifiers, near-identical templates), with the
+    evidence of every link: the stored adverts, or files as a filter.
 
-    With --format csv, prints `id,operation` for every advert, in input order; the operation
-    is empty for an advert linked to nothing. Ids come from the id column, else the row.
+    Over the store, the first run links everything; later runs link only adverts scanned
+    since, into the existing operations. Files: with --format csv, prints `id,operation` for
+    every advert in input order (empty operation: linked to nothing); ids come from the id
+    column, else the row.
     """
+    if not paths:
+        link_over_store(full)
+        return
     try:
         stages: list[Stage] = [*ingest_stages(FieldMapping.parse(map_ or [])), *all_stages()]
     except ThreadlineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     labelled: list[tuple[str, Doc]] = []
     labels = RowLabels()
 
@@ -363,10 +349,10 @@ def link_cmd(
 @app.command()
 def explain(ad_id: Annotated[str, typer.Argument(help="Advert id (ad-...).")]) -> None:
     """An advert with its evidence highlighted and its risk score taken apart."""
-    with _store() as store:
+    with open_cli_store() as store:
         ad = store.get_ad(ad_id)
         if ad is None:
-            _fail(f"no advert with id {ad_id!r}", code=1)
+            fail(f"no advert with id {ad_id!r}", code=1)
         found = store.identifiers_of(ad_id)
         flags = store.flags_of(ad_id)
         assessment = store.assessment_of(ad_id)
@@ -400,14 +386,14 @@ def train_jobs(
     try:
         report = train(data, out or DEFAULT_OUT, seed=seed, progress=True)
     except ThreadlineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(report.table())
 
 
 @app.command()
 def stats() -> None:
     """What the store holds: adverts by source and language, identifiers, quarantine."""
-    with _store() as store:
+    with open_cli_store() as store:
         console.print(stats_table(store.stats(), store.url))
 
 
@@ -417,7 +403,7 @@ def quarantine(
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Records set aside at ingest, with the reason and where each came from."""
-    with _store() as store:
+    with open_cli_store() as store:
         console.print(quarantine_table(store.list_quarantine(limit=limit, offset=offset)))
 
 
@@ -428,7 +414,7 @@ def adverts_list(
     source: Annotated[str | None, typer.Option(help="Only adverts from this source.")] = None,
 ) -> None:
     """Adverts, newest first."""
-    with _store() as store:
+    with open_cli_store() as store:
         ads = store.list_ads(limit=limit, offset=offset, source=source)
     console.print(ads_table([(ad, None) for ad in ads], title="Adverts, newest first"))
 
@@ -440,7 +426,7 @@ def adverts_search(
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Full-text search over titles and bodies, best matches first."""
-    with _store() as store:
+    with open_cli_store() as store:
         hits = store.search(query, limit=limit, offset=offset)
     console.print(ads_table([(h.ad, h.snippet) for h in hits], title=f"Search: {query}"))
 
@@ -448,11 +434,11 @@ def adverts_search(
 @adverts_app.command("show")
 def adverts_show(ad_id: Annotated[str, typer.Argument(help="Advert id (ad-...).")]) -> None:
     """One advert in full, with where it came from."""
-    with _store() as store:
+    with open_cli_store() as store:
         ad = store.get_ad(ad_id)
         found = store.identifiers_of(ad_id) if ad else []
     if ad is None:
-        _fail(f"no advert with id {ad_id!r}", code=1)
+        fail(f"no advert with id {ad_id!r}", code=1)
     console.print(ad_panel(ad))
     if found:
         console.print(extraction_view("identifiers found (threadline scan)", ad, found))

@@ -184,6 +184,75 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """An operation as the triage list shows it: its rank, its features and why it ranks so.
+
+    The ranking is a proposal for which operation to read first, never a finding: every
+    feature is a count an analyst can check against the members.
+    """
+
+    id: str
+    rank: int
+    score: float
+    """Triage score in [0, 1]; higher is read first."""
+    size: int
+    features: Mapping[str, float]
+    explanation: tuple[str, ...]
+    """The reasons behind the score, strongest first, in words."""
+    first_posted: datetime | None = None
+    last_posted: datetime | None = None
+    risk: float = 0.0
+    """Highest indicator risk score among the members."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """What ranking an operation needs to know of one member advert beyond its signature."""
+
+    risk: float = 0.0
+    """The advert's indicator risk score (0 if it was not scored)."""
+    flagged: bool = False
+    images: int = 0
+    countries: tuple[str, ...] = ()
+    """ISO 3166 codes of the places the advert names."""
+    cities: tuple[str, ...] = ()
+
+
+JUDGEMENT_TARGETS = frozenset({"link", "operation", "identifier"})
+VERDICTS = frozenset({"confirm", "reject"})
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """An analyst's decision on a link, an operation or an identifier: the tool proposes, a
+    human decides, and every later linking run obeys.
+
+    - ``link`` ``a|b``: *confirm* joins the two adverts whatever the evidence; *reject* removes
+      the link between them.
+    - ``operation``: *confirm* holds the members as judged together; *reject* removes every
+      link among them (confirmed links excepted). ``members`` keeps them as they were judged,
+      so the judgement survives a re-linking that renames or reshapes the operation.
+    - ``identifier`` ``kind=value``: *reject* says it is shared without common control (an
+      agency switchboard, a help line): it no longer counts as evidence; *confirm* records
+      that it was checked (it counts as usual).
+    """
+
+    target: str
+    subject: str
+    verdict: str
+    analyst: str
+    note: str = ""
+    members: tuple[str, ...] = ()
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.target not in JUDGEMENT_TARGETS:
+            raise ValueError(f"a judgement is about one of {sorted(JUDGEMENT_TARGETS)}")
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"a verdict is one of {sorted(VERDICTS)}")
+
+
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """A record as a reader produced it, before it is parsed into an :class:`Ad`."""
 
@@ -243,6 +312,8 @@ class LinkSignature:
     """ISO time the advert was posted (else captured), for timelines and spread; may be empty."""
     place: str = ""
     source: str = ""
+    language: str = ""
+    """ISO 639-1 code of the advert's language (declared, else detected); may be empty."""
 
 
 @dataclass(frozen=True, slots=True)

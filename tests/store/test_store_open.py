@@ -16,7 +16,20 @@ from threadline.store import Store, open_store
 from threadline.store.migrate import VERSION_TABLE, alembic_config, current_revisions
 from threadline.store.schema import metadata
 
-TABLES = {"ads", "identifiers", "flags", "assessments", "quarantine", VERSION_TABLE}
+TABLES = {
+    "ads",
+    "identifiers",
+    "flags",
+    "assessments",
+    "quarantine",
+    "link_signatures",
+    "link_keys",
+    "links",
+    "operations",
+    "operation_members",
+    "judgements",
+    VERSION_TABLE,
+}
 
 
 def test_migrations_create_every_table_index_and_search(store_url: str) -> None:
@@ -35,9 +48,14 @@ def test_migrations_create_every_table_index_and_search(store_url: str) -> None:
             "ix_flags_category",
             "ix_assessments_ad_id",
             "ix_assessments_score",
+            "ix_link_keys_ad_id",
+            "ix_links_b",
+            "ix_operations_rank",
+            "ix_operation_members_operation_id",
+            "ix_judgements_subject",
         } <= indexes
         with store.engine.connect() as conn:
-            assert current_revisions(conn) == {"0003"}
+            assert current_revisions(conn) == {"0004"}
             if store.dialect == "sqlite":
                 objects = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
                 assert {"ads_fts", "ads_fts_delete", "ads_fts_update"} <= objects
@@ -75,7 +93,7 @@ def test_reopening_is_idempotent_and_keeps_data(store_url: str, make_ad, make_do
         again = open_store(store_url)
         assert again.count_ads() == 1
         with again.engine.connect() as conn:
-            assert current_revisions(conn) == {"0003"}
+            assert current_revisions(conn) == {"0004"}
         again.close()
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -26,7 +27,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     Table,
     Text,
 )
@@ -178,4 +181,77 @@ quarantine = Table(
     Column("record", Text, nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+)
+
+
+link_signatures = Table(
+    "link_signatures",
+    metadata,
+    Column("ad_id", Text, ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True),
+    Column("stage", Text, nullable=False),
+    Column("settings", Text, nullable=False),
+    Column("minhash", LargeBinary, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("linked", Boolean, nullable=False),
+    Index(None, "linked"),
+)
+
+link_keys = Table(
+    "link_keys",
+    metadata,
+    Column("key", Text, nullable=False),
+    Column("ad_id", Text, ForeignKey("ads.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("key", "ad_id"),
+    Index(None, "ad_id"),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("a", Text, nullable=False),
+    Column("b", Text, nullable=False),
+    Column("weight", Double, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("stage", Text, nullable=False),
+    PrimaryKeyConstraint("a", "b"),
+    Index(None, "b"),
+)
+
+operations = Table(
+    "operations",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("score", Double, nullable=False),
+    Column("risk", Double, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("first_posted", UTCDateTime),
+    Column("last_posted", UTCDateTime),
+    Column("features", JSON, nullable=False),
+    Column("explanation", JSON, nullable=False),
+    Column("stage", Text, nullable=False),
+    Column("linked_at", UTCDateTime, nullable=False),
+    Index(None, "rank"),
+)
+
+operation_members = Table(
+    "operation_members",
+    metadata,
+    Column("ad_id", Text, primary_key=True),
+    Column("operation_id", Text, nullable=False),
+    Index(None, "operation_id"),
+)
+
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("target", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("verdict", Text, nullable=False),
+    Column("members", JSON, nullable=False),
+    Column("analyst", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "subject"),
 )

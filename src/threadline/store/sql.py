@@ -17,6 +17,7 @@ from threadline.model import Ad, Assessment, Doc, Flag, Identifier, Quarantined
 from threadline.store import search as fts
 from threadline.store.base import SearchHit, StoreStats, WriteResult
 from threadline.store.engine import WRITE_OPTIONS, describe, reason
+from threadline.store.links import LinkTables
 from threadline.store.rows import (
     ASSESSMENT_COLUMNS,
     FLAG_COLUMNS,
@@ -49,11 +50,15 @@ def _flagged(conn: Connection) -> dict[str, int]:
     return {str(domain): int(n) for domain, n in conn.execute(stmt)}
 
 
+SIGN_STAGE = "link.sign"
+"""The stage whose output (one signature per advert) goes to the linking tables: the name of
+``threadline.link.stage.sign_advert``, repeated because the store never imports stages."""
+
 UNKNOWN_LANGUAGE = "und"
 """ISO 639 "undetermined", the key under which stats count adverts without a language."""
 
 
-class SqlStore:
+class SqlStore(LinkTables):
     """Adverts, identifiers, flags and quarantine in SQLite or PostgreSQL.
 
     Open one with :func:`threadline.store.open_store`, which also migrates the schema. Safe to
@@ -158,6 +163,8 @@ class SqlStore:
         names = sorted(stages)
         now = datetime.now(UTC)
         found = [i for d in docs for i in d.identifiers if _stage_name(i.stage) in stages]
+        signing = [stage for stage in stages if stage == SIGN_STAGE]
+        signed = [d.signature for d in docs if d.signature is not None]
         hits = [f for d in docs for f in d.flags if _stage_name(f.stage) in stages]
         scores = [
             d.assessment
@@ -176,8 +183,10 @@ class SqlStore:
             self._insert_identifiers(conn, found)
             self._insert_flags(conn, hits)
             self._insert_assessments(conn, scores)
+            if signing:
+                self._write_signatures(conn, ad_ids, signed, SIGN_STAGE)
             self._insert_quarantine(conn, list(entries.items()), now)
-        return len(found) + len(hits) + len(scores)
+        return len(found) + len(hits) + len(scores) + len(signed)
 
     # --- reading ---------------------------------------------------------------------------
 
