@@ -116,7 +116,7 @@ def features(
         "workers_beyond_first": max(0, workers - 1),
         "payment_channels": payments,
         "size_log2": math.log2(n) if n else 0.0,
-        "adverts_per_day": n / days,
+        "adverts_per_day": n / days if n > 1 else 0.0,
         "images_per_phone": images / phones if phones else 0.0,
     }
     counts = {
