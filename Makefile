@@ -28,6 +28,10 @@ demo: install
 	@echo "--- the same file again: everything is recognised, nothing is added twice"
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline ingest $(DEMO_DIR)/adverts.jsonl --source synth
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline scan
+	@echo "--- adverts linked into operations, ranked for triage, with the evidence of every link"
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline link
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline operations --limit 5
+	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline operation 1 --links 5
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline stats
 	THREADLINE_DB=sqlite:///$(DEMO_DB) $(BIN)/threadline adverts search "passport" --limit 3
 	head -n 3 $(DEMO_DIR)/adverts.jsonl > $(DEMO_DIR)/sample.jsonl
@@ -36,6 +40,7 @@ demo: install
 	@echo
 	@echo "Next: export THREADLINE_DB=sqlite:///$(DEMO_DB); then .venv/bin/threadline --help"
 	@echo "      .venv/bin/threadline explain ID  (an id from the 'Highest risk' table above)"
+	@echo "      .venv/bin/threadline operation 2; threadline judge --help  (confirm or reject links)"
 	@echo "      docs/guide.md walks you through a first investigation."
 
 lint: install-dev

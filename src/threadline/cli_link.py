@@ -14,7 +14,7 @@ from threadline.cli_common import console, fail, open_cli_store
 from threadline.errors import ThreadlineError
 from threadline.link.judgements import link_subject
 from threadline.linking import LinkReport, judge, link_store
-from threadline.model import Judgement
+from threadline.model import Judgement, Profile
 from threadline.render_operations import (
     link_report,
     operation_view,
@@ -65,15 +65,23 @@ def operations_cmd(
 
 
 def operation_cmd(
-    op_id: Annotated[str, typer.Argument(help="Operation id (op-...), from `operations`.")],
+    op_id: Annotated[
+        str, typer.Argument(help="Operation id (op-...) or triage rank (1: the first).")
+    ],
     links: Annotated[int, typer.Option(min=0, help="How many links to show.")] = 30,
 ) -> None:
     """One operation: why it ranks, its members on a timeline, the evidence of every link."""
     with open_cli_store() as store:
-        profile = store.get_operation(op_id)
+        if op_id.isdigit():
+            ranked = store.list_operations(limit=1, offset=int(op_id) - 1) if int(op_id) else []
+            if not ranked:
+                fail(f"no operation at rank {op_id} ({store.count_operations():,} in all)", 1)
+            profile: Profile | None = ranked[0]
+        else:
+            profile = store.get_operation(op_id)
         if profile is None:
             fail(f"no operation with id {op_id!r} (ids change when `threadline link` re-groups)", 1)
-        members = store.operation_members(op_id)
+        members = store.operation_members(profile.id)
         ads = [ad for ad in (store.get_ad(m) for m in members) if ad is not None]
         found = store.links_among(members)
         keys = {k: True for s in store.signatures_of(members) for k in s.keys}
@@ -104,6 +112,7 @@ def _record(judgement: Judgement) -> None:
         f"{report.operations}; {total:,} operations in the store.",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
 
 

@@ -49,7 +49,7 @@ def partition(store: SqlStore) -> dict[str, str]:
 def linked(store: SqlStore, halves: tuple[Path, Path]) -> Iterator[SqlStore]:
     add(store, halves[0])
     assert link_store(store).mode == "full"
-    yield store
+    return store
 
 
 def test_linking_needs_a_scan_first(store: SqlStore, halves: tuple[Path, Path]) -> None:
@@ -60,14 +60,17 @@ def test_linking_needs_a_scan_first(store: SqlStore, halves: tuple[Path, Path]) 
 
 def test_a_full_run_writes_ranked_operations_with_evidence(linked: SqlStore) -> None:
     profiles = linked.list_operations(limit=1000)
-    assert profiles and [p.rank for p in profiles] == list(range(1, len(profiles) + 1))
+    assert profiles
+    assert [p.rank for p in profiles] == list(range(1, len(profiles) + 1))
     assert [p.score for p in profiles] == sorted((p.score for p in profiles), reverse=True)
     top = profiles[0]
-    assert top.explanation and 0 < top.score < 1
+    assert top.explanation
+    assert 0 < top.score < 1
     members = linked.operation_members(top.id)
     assert len(members) == top.size >= 2
     links = linked.links_among(members)
-    assert links and all(link.evidence for link in links)
+    assert links
+    assert all(link.evidence for link in links)
     # each member is held by at least one strong link inside the operation
     held = {x for link in links if link.weight >= 0.75 for x in (link.a, link.b)}
     assert set(members) <= held
@@ -80,7 +83,8 @@ def test_nothing_new_then_incremental_equals_full(
     add(linked, halves[1])  # the scan re-reads every advert; unchanged ones stay weighed
     assert linked.count_signatures(unlinked=True) == 300
     report = link_store(linked)
-    assert report.mode == "incremental" and report.adverts == 300
+    assert report.mode == "incremental"
+    assert report.adverts == 300
     incremental = partition(linked)
     assert link_store(linked, full=True).mode == "full"
     full = partition(linked)
@@ -111,7 +115,8 @@ def test_judgements_apply_at_once_and_survive_a_full_run(linked: SqlStore) -> No
         for e in link.evidence
         if e.kind == "analyst"
     ]
-    assert evidence and "confirmed by ana" in evidence[0].detail
+    assert evidence
+    assert "confirmed by ana" in evidence[0].detail
 
     before = partition(linked)
     link_store(linked, full=True)

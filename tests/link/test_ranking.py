@@ -39,8 +39,10 @@ def test_features_are_counts_of_the_members() -> None:
     assert v["city_moves"] == 2  # Lyon -> Paris -> Lyon, in posting order
     assert v["images_per_phone"] == 3.0
     assert v["adverts_per_day"] == 3 / 4
-    assert found.first is not None and found.first.day == 1
-    assert found.last is not None and found.last.day == 5
+    assert found.first is not None
+    assert found.first.day == 1
+    assert found.last is not None
+    assert found.last.day == 5
 
 
 def test_ranking_puts_the_operation_with_more_reasons_first_and_says_why() -> None:
@@ -53,7 +55,8 @@ def test_ranking_puts_the_operation_with_more_reasons_first_and_says_why() -> No
     busy = profiles[0]
     assert busy.explanation[0] == "2 of 3 adverts flagged for trafficking indicators"
     assert 0 < profiles[1].score < busy.score < 1
-    assert busy.risk == 0.9 and busy.size == 3
+    assert busy.risk == 0.9
+    assert busy.size == 3
 
 
 def test_every_feature_cites_known_sources_and_is_computed() -> None:
@@ -69,4 +72,5 @@ def test_every_feature_cites_known_sources_and_is_computed() -> None:
 def test_no_reason_no_score() -> None:
     lonely = features(["d"], SIGS, {"d": MemberFacts()})
     score, why = triage(lonely)
-    assert score == 0.0 and why == ()
+    assert score == 0.0
+    assert why == ()

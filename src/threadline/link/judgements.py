@@ -97,20 +97,20 @@ class _Adjust:
         for i, group in enumerate(v.rejected_groups):
             for member in group:
                 groups_of.setdefault(member, []).append(i)
-        out = []
+        out: dict[tuple[str, str], Link] = {}
         for link in links:
             pair = (link.a, link.b)
             if pair in v.confirmed_links or pair in v.rejected_links:
                 continue
-            shared = set(groups_of.get(link.a, ())) & set(groups_of.get(link.b, ()))
-            if shared:
+            if set(groups_of.get(link.a, ())) & set(groups_of.get(link.b, ())):
                 continue
-            out.append(link)
+            out[pair] = link
+        # an analyst's link replaces whatever the evidence made of the same pair
         for (a, b), j in sorted(v.confirmed_links.items()):
             if a in self.present and b in self.present:
-                out.append(_analyst_link(a, b, j, "link confirmed"))
+                out[(a, b)] = _analyst_link(a, b, j, "link confirmed")
         for j in v.confirmed_groups:
             members = sorted(m for m in j.members if m in self.present)
             for a, b in itertools.pairwise(members):
-                out.append(_analyst_link(a, b, j, "operation confirmed"))
-        return out
+                out[(a, b)] = _analyst_link(a, b, j, "operation confirmed")
+        return list(out.values())

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, bindparam, delete, func, insert, select, update
 
 from threadline.model import Evidence, Judgement, Link, LinkSignature, MemberFacts, Profile
+from threadline.store.rows import to_json
 from threadline.store.schema import (
     ads,
     assessments,
@@ -28,7 +29,9 @@ from threadline.store.schema import (
     operation_members,
     operations,
 )
+from threadline.store.writers import Writer
 
+LINK_COLUMNS = ("a", "b", "weight", "evidence", "stage")
 CHUNK = 500
 """Values per ``IN (...)`` list."""
 _SIGNATURE_FIELDS = tuple(f.name for f in dataclasses.fields(LinkSignature))
@@ -102,7 +105,13 @@ def profile_from_row(row: RowMapping) -> Profile:
 
 
 class LinkTables:
-    """Linking reads and writes of :class:`~threadline.store.sql.SqlStore`."""
+    """Linking reads and writes of :class:`~threadline.store.sql.SqlStore`.
+
+    Bulk writes (a run writes millions of links) go through the store's batch writer as
+    pre-encoded rows (``COPY`` on PostgreSQL), not through per-row type processing.
+    """
+
+    _writer: Writer
 
     def _connect(
         self, action: str, *, write: bool = False
@@ -270,19 +279,11 @@ class LinkTables:
                         [{"x": k.a, "y": k.b} for k in old],
                     )
             if new_links:
-                conn.execute(
-                    insert(links),
-                    [
-                        {
-                            "a": k.a,
-                            "b": k.b,
-                            "weight": k.weight,
-                            "evidence": evidence_json(k.evidence),
-                            "stage": k.stage,
-                        }
-                        for k in new_links
-                    ],
-                )
+                rows = [
+                    (k.a, k.b, k.weight, to_json(evidence_json(k.evidence)), k.stage)
+                    for k in new_links
+                ]
+                self._writer.insert(conn, "links", LINK_COLUMNS, rows)
             if profiles:
                 conn.execute(
                     insert(operations),
@@ -303,9 +304,8 @@ class LinkTables:
                         for p in profiles
                     ],
                 )
-                rows = [{"ad_id": m, "operation_id": op} for op, ms in members.items() for m in ms]
-                if rows:
-                    conn.execute(insert(operation_members), rows)
+                pairs = [(m, op) for op, ms in members.items() for m in ms]
+                self._writer.insert(conn, "operation_members", ("ad_id", "operation_id"), pairs)
             for chunk in _chunks(list(linked)):
                 conn.execute(
                     update(link_signatures)
@@ -406,10 +406,17 @@ class LinkTables:
                     select(ads.c.id, ads.c.images).where(ads.c.id.in_(chunk))
                 ):
                     images[ad_id] = len(pictures or ())
+                # kind is tested here, not in SQL: with it there, SQLite prefers the (kind,
+                # value) index and reads every place in the store once per chunk
                 stmt_places = select(
-                    identifiers.c.ad_id, identifiers.c.value, identifiers.c.attrs
-                ).where(identifiers.c.ad_id.in_(chunk), identifiers.c.kind == "place")
-                for ad_id, value, attrs in conn.execute(stmt_places):
+                    identifiers.c.ad_id,
+                    identifiers.c.kind,
+                    identifiers.c.value,
+                    identifiers.c.attrs,
+                ).where(identifiers.c.ad_id.in_(chunk))
+                for ad_id, kind, value, attrs in conn.execute(stmt_places):
+                    if kind != "place":
+                        continue
                     cities[ad_id].add(str(value))
                     if attrs and attrs.get("country"):
                         countries[ad_id].add(str(attrs["country"]))
