@@ -90,6 +90,14 @@ def synth(
     csv: Annotated[
         bool, typer.Option("--csv", help="Also write adverts.csv with foreign column names.")
     ] = False,
+    images: Annotated[
+        bool,
+        typer.Option(
+            "--images",
+            help="Also write each advert's pictures as files (abstract patterns, re-encoded "
+            "per re-post), for image-hash linking.",
+        ),
+    ] = False,
 ) -> None:
     """Write a synthetic corpus of adverts with its ground truth (never real people's data)."""
     from threadline.synth import generate
@@ -97,7 +105,9 @@ def synth(
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console) as bar:
         task = bar.add_task("generating", total=ads)
-        summary = generate(ads, seed, out, csv=csv, progress=lambda k: bar.advance(task, k))
+        summary = generate(
+            ads, seed, out, csv=csv, images=images, progress=lambda k: bar.advance(task, k)
+        )
     console.print(f"Wrote {summary.n_ads:,} adverts ({summary.n_operations:,} operations) to {out}")
     for kind, n in sorted(summary.counts_by_kind.items()):
         console.print(f"  {kind:<16} {n:>9,}")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from threadline.cli import app, state
+from threadline.cli import app
+from threadline.cli_common import state
 
 runner = CliRunner()
 

@@ -4,7 +4,6 @@ survive re-linking, and what a run needs is asked for clearly."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,7 +45,7 @@ def partition(store: SqlStore) -> dict[str, str]:
 
 
 @pytest.fixture
-def linked(store: SqlStore, halves: tuple[Path, Path]) -> Iterator[SqlStore]:
+def linked(store: SqlStore, halves: tuple[Path, Path]) -> SqlStore:
     add(store, halves[0])
     assert link_store(store).mode == "full"
     return store

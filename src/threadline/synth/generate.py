@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 
 from threadline.synth.actors import Operation
+from threadline.synth.images import ImagePainter
 from threadline.synth.population import build_population
 from threadline.synth.render import AdWriter
 
@@ -49,6 +50,16 @@ DESCRIPTION = (
     "handles. Nothing is sexually explicit; stated ages are 19-35."
 )
 
+IMAGES_DESCRIPTION = (
+    "Abstract procedural pictures (colour gradients, random geometric shapes, noise; nothing "
+    "figurative), one per original picture reference, drawn from a generator seeded by the "
+    "reference. Each advert carries its own perturbed copies: a quarter of them cropped by up "
+    "to 6% of the width and of the height, all resized to 96-160 pixels on the long side, "
+    "brightness and contrast changed by up to 8%, JPEG quality 55-90. Truth field "
+    "image_sources names the original reference of each file, so copies of one picture share "
+    "it."
+)
+
 IDENTIFIER_FORMATS = {
     "phone": "E.164",
     "email": "lower case",
@@ -77,9 +88,18 @@ def generate(
     out_dir: Path,
     *,
     csv: bool = False,
+    images: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> SynthSummary:
     """Write ``adverts.jsonl``, ``truth.jsonl``, ``manifest.json`` (and ``adverts.csv``).
+
+    With ``images``, every picture an advert names is written as a file of its own,
+    ``img/<advert id>-<k>.jpg`` under ``out_dir``: a perturbed copy (crop, resize, tone, JPEG
+    quality) of the abstract picture the original reference stands for
+    (:mod:`threadline.synth.images`), and the advert names those files instead. Re-posts of
+    one picture then differ in bytes but stay near in PDQ. Truth records gain
+    ``image_sources``, the original reference of each file. The pictures come from random
+    generators of their own, so the text of the corpus is the same with or without them.
 
     ``progress(k)`` is called with the number of adverts written since its previous call,
     every :data:`PROGRESS_EVERY` adverts and once at the end.
@@ -99,6 +119,7 @@ def generate(
     adverts_path = out_dir / "adverts.jsonl"
     truth_path = out_dir / "truth.jsonl"
     csv_path = out_dir / "adverts.csv"
+    painter = ImagePainter(out_dir) if images else None
     files = [adverts_path, truth_path]
     pending = 0
     with (
@@ -114,6 +135,10 @@ def generate(
                 t, i = heap[0]
                 actor = actors[i]
                 advert, truth = writer.write(actor, t, seq)
+                if painter is not None:
+                    sources = list(advert["images"])
+                    advert["images"] = painter.paint(advert["id"], sources)
+                    truth["image_sources"] = sources
                 actor.done += 1
                 if actor.done < actor.n_ads:
                     heapq.heapreplace(heap, (actor.time_of(actor.done, rng), i))
@@ -162,6 +187,12 @@ def generate(
         "identifier_values": IDENTIFIER_FORMATS,
         "description": DESCRIPTION,
     }
+    if painter is not None:
+        manifest["images"] = {
+            "files": painter.written,
+            "names": "img/<advert id>-<k>.jpg",
+            "description": IMAGES_DESCRIPTION,
+        }
     manifest_path.write_bytes(
         orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     )
