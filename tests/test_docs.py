@@ -27,7 +27,8 @@ def _commands() -> dict[str, set[str]]:
                 walk(sub, f"{prefix} {name}".strip())
             return
         params = getattr(cmd, "params", [])
-        found[prefix] = {opt for p in params for opt in getattr(p, "opts", []) if opt[:2] == "--"}
+        names = [o for p in params for o in [*p.opts, *getattr(p, "secondary_opts", [])]]
+        found[prefix] = {opt for opt in names if opt[:2] == "--"}
 
     walk(root, "")
     return found
