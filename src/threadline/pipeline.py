@@ -52,6 +52,31 @@ class Stage(Protocol):
     def __call__(self, doc: Doc) -> Doc: ...
 
 
+@runtime_checkable
+class BatchStage(Stage, Protocol):
+    """A stage that can also do a whole batch at once, for the same result (a vectorised
+    MinHash, a model scoring a matrix). The one-document call stays the reference: if the
+    batch call fails, the runner falls back to it document by document, so one bad record
+    is still quarantined alone."""
+
+    def batch(self, docs: Sequence[Doc]) -> list[Doc]: ...
+
+
+def _apply_batch(s: BatchStage, slots: list[Doc | Quarantined]) -> bool:
+    """Apply ``s`` to the documents of ``slots`` in one call; False (nothing changed) if it
+    failed, for the caller to go document by document."""
+    where = [n for n, item in enumerate(slots) if isinstance(item, Doc)]
+    try:
+        done = s.batch([slots[n] for n in where])  # type: ignore[misc]
+    except Exception:  # the per-document path finds and quarantines the culprit
+        return False
+    if len(done) != len(where):
+        raise PipelineError(f"stage {stage_id(s)} returned {len(done)} of {len(where)} documents")
+    for n, doc in zip(where, done, strict=True):
+        slots[n] = doc
+    return True
+
+
 def stage_id(stage: Stage) -> str:
     """``name@version``: what every derived value records as its producer."""
     return f"{stage.name}@{stage.version}"
@@ -170,6 +195,8 @@ def process_batch(items: Iterable[Doc | Quarantined], stages: Sequence[Stage]) -
     """
     slots: list[Doc | Quarantined] = list(items)
     for s in stages:
+        if isinstance(s, BatchStage) and _apply_batch(s, slots):
+            continue
         for n, item in enumerate(slots):
             if isinstance(item, Doc):
                 slots[n] = apply_stages(item, (s,))

@@ -97,3 +97,49 @@ def test_a_run_collects_garbage_less_often_and_restores_the_settings() -> None:
     with pytest.raises(ZeroDivisionError):
         run([_doc("a", 1)], [to_ad], sink=lambda b: SinkResult(1 // 0, 0), progress=False)
     assert gc.get_threshold() == before
+
+
+class Shout:
+    """A batch stage: upper-cases bodies, and fails on 'kaboom' (so its batch call fails)."""
+
+    name, version = "test.shout", 1
+    requires, assigns = frozenset({"ad"}), frozenset({"ad"})
+    calls: list[int]
+
+    def __init__(self) -> None:
+        self.calls = []
+
+    def __call__(self, doc: Doc) -> Doc:
+        assert doc.ad is not None
+        if doc.ad.body == "kaboom":
+            raise ValueError("a bug in the batch stage")
+        return replace(doc, ad=replace(doc.ad, body=doc.ad.body.upper()))
+
+    def batch(self, docs: list[Doc]) -> list[Doc]:
+        self.calls.append(len(docs))
+        return [self(d) for d in docs]
+
+
+def test_a_batch_stage_runs_once_per_batch_and_falls_back_to_one_by_one() -> None:
+    shout = Shout()
+    ok = process_batch([_doc("a", 1), _doc("reject", 2), _doc("b", 3)], [to_ad, shout])
+    assert [d.ad.body for d in ok.docs if d.ad] == ["A", "B"]
+    assert shout.calls == [2]  # the quarantined record is not passed on
+    bad = process_batch([_doc("a", 1), _doc("kaboom", 2), _doc("b", 3)], [to_ad, shout])
+    assert [d.ad.body for d in bad.docs if d.ad] == ["A", "B"]
+    assert [(q.locator, q.stage) for q in bad.quarantined] == [("f.jsonl:2", "test.shout@1")]
+
+
+def test_signing_a_batch_gives_the_same_signatures_as_one_by_one() -> None:
+    from threadline.extract import all_stages
+    from threadline.link.stage import sign_advert
+
+    texts = ["Anna 23, new in Lyon, call +33 6 12 34 56 78", "Sofia, 25, Paris", "", "x"]
+    docs = [
+        Doc(ad=Ad(id=f"ad-{n}", source="t", title="", body=t, content_hash=str(n)))
+        for n, t in enumerate(texts)
+    ]
+    docs = process_batch(docs, all_stages()).docs
+    assert [sign_advert(d).signature for d in docs] == [
+        d.signature for d in sign_advert.batch(docs)
+    ]
