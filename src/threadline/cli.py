@@ -260,6 +260,10 @@ def scan_cmd(
     indicators: Annotated[
         bool, typer.Option(help="Flag indicators and score risk after extraction.")
     ] = True,
+    new: Annotated[
+        bool,
+        typer.Option("--new", help="Over the store: only adverts never scanned (after an ingest)."),
+    ] = False,
 ) -> None:
     """Extract identifiers, flag indicators and score risk: over the store, or over files.
 
@@ -276,7 +280,7 @@ def scan_cmd(
         return
     with open_cli_store() as store:
         try:
-            report = scan(store, [*stages, *link_stages()], progress=True)
+            report = scan(store, [*stages, *link_stages()], progress=True, new_only=new)
         except ThreadlineError as exc:
             fail(str(exc))
         stats_now = store.stats()

@@ -21,12 +21,14 @@ def scan(
     *,
     batch_size: int = 5000,
     progress: bool = False,
+    new_only: bool = False,
 ) -> RunReport:
-    """Run ``stages`` over every stored advert; ``report.written`` counts derived values."""
+    """Run ``stages`` over every stored advert (``new_only``: those never scanned);
+    ``report.written`` counts derived values."""
     names = {s.name for s in stages}
 
     def docs() -> Iterator[Doc]:
-        for page in store.iter_ads(batch_size=batch_size):
+        for page in store.iter_ads(batch_size=batch_size, unscanned=new_only):
             for ad in page:
                 yield Doc(ad=ad)
 
@@ -39,7 +41,7 @@ def scan(
         sink=write,
         batch_size=batch_size,
         progress=progress,
-        total=store.count_ads(),
+        total=store.count_unsigned() if new_only else store.count_ads(),
         description="scanning",
         available=("raw", "ad"),
     )

@@ -33,9 +33,10 @@ def halves(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return first, later
 
 
-def add(store: SqlStore, path: Path) -> None:
+def add(store: SqlStore, path: Path, *, new_only: bool = False) -> int:
+    """Ingest and scan; the number of adverts the scan read."""
     ingest([path], store, source="synth")
-    scan(store, [*all_stages(), *indicator_stages(), *link_stages()])
+    return scan(store, [*all_stages(), *indicator_stages(), *link_stages()], new_only=new_only).read
 
 
 def partition(store: SqlStore) -> dict[str, str]:
@@ -79,8 +80,10 @@ def test_nothing_new_then_incremental_equals_full(
     linked: SqlStore, halves: tuple[Path, Path], tmp_path: Path
 ) -> None:
     assert link_store(linked).mode == "nothing new"
-    add(linked, halves[1])  # the scan re-reads every advert; unchanged ones stay weighed
+    assert add(linked, halves[1], new_only=True) == 300  # the new adverts only
     assert linked.count_signatures(unlinked=True) == 300
+    assert scan(linked, [*all_stages(), *link_stages()]).read == 1200  # a full re-scan...
+    assert linked.count_signatures(unlinked=True) == 300  # ...leaves unchanged adverts weighed
     report = link_store(linked)
     assert report.mode == "incremental"
     assert report.adverts == 300

@@ -68,8 +68,8 @@ class Store(Protocol):
         therefore never duplicates an identifier or a flag. Returns the values written."""
         ...
 
-    def iter_ads(self, *, batch_size: int = 5000) -> Iterator[list[Ad]]:
-        """Every advert, in batches, in storage order (for scans over the whole store)."""
+    def iter_ads(self, *, batch_size: int = 5000, unscanned: bool = False) -> Iterator[list[Ad]]:
+        """Every advert (or only those never scanned), in batches, in storage order."""
         ...
 
     def identifiers_of(self, ad_id: str) -> list[Identifier]:
@@ -105,6 +105,10 @@ class Store(Protocol):
         ...
 
     def count_ads(self) -> int: ...
+
+    def count_unsigned(self) -> int:
+        """Adverts never scanned (no linking signature yet)."""
+        ...
 
     def list_quarantine(self, *, limit: int = 50, offset: int = 0) -> list[Quarantined]: ...
 

@@ -14,7 +14,17 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from threadline.model import Evidence, Judgement, Link, LinkSignature, MemberFacts, Profile
 from threadline.store.rows import to_json
@@ -151,11 +161,13 @@ class LinkTables:
         if keys:
             conn.execute(insert(link_keys), keys)
 
+    @staticmethod
+    def _unsigned() -> ColumnElement[bool]:
+        return ~select(link_signatures.c.ad_id).where(link_signatures.c.ad_id == ads.c.id).exists()
+
     def count_unsigned(self) -> int:
         """Adverts without a linking signature: stored but never scanned."""
-        missing = (
-            ~select(link_signatures.c.ad_id).where(link_signatures.c.ad_id == ads.c.id).exists()
-        )
+        missing = self._unsigned()
         with self._connect("counting unscanned adverts") as conn:
             return int(
                 conn.execute(select(func.count()).select_from(ads).where(missing)).scalar_one()

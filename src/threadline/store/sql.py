@@ -190,12 +190,14 @@ class SqlStore(LinkTables):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def iter_ads(self, *, batch_size: int = 5000) -> Iterator[list[Ad]]:
+    def iter_ads(self, *, batch_size: int = 5000, unscanned: bool = False) -> Iterator[list[Ad]]:
         # keyset pagination on seq: each page is one short read, so a long scan holds no
         # transaction open and sees adverts ingested meanwhile
         last = 0
         while True:
             stmt = select(ads).where(ads.c.seq > last).order_by(ads.c.seq).limit(batch_size)
+            if unscanned:
+                stmt = stmt.where(self._unsigned())
             with self._connect("reading adverts") as conn:
                 rows = conn.execute(stmt).mappings().all()
             if not rows:
