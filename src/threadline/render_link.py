@@ -22,6 +22,8 @@ def operations_view(linked: Linked, labels: Mapping[str, str]) -> RenderableType
         table = Table(
             title=f"{op.id}: {len(op.members)} adverts, mean link weight {op.score:.2f}",
             title_justify="left",
+            caption=safe("; ".join(op.explanation)) if op.explanation else None,
+            caption_justify="left",
         )
         for name in ("advert", "advert", "weight", "why"):
             table.add_column(name)
@@ -36,5 +38,7 @@ def operations_view(linked: Linked, labels: Mapping[str, str]) -> RenderableType
         parts.append(table)
     if linked.hubs:
         hubs = ", ".join(f"{k} ({n} adverts)" for k, n in sorted(linked.hubs.items())[:10])
-        parts.append(safe(f"Set aside as shared by too many adverts to link them: {hubs}"))
+        parts.append(
+            safe(f"Set aside as shared lines (posters printing them post at the same time): {hubs}")
+        )
     return Group(*parts)

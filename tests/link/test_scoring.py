@@ -12,29 +12,53 @@ import pytest
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.link.scoring import LINK_THRESHOLD, operations, score_pair
-from threadline.link.signatures import Signature
-from threadline.model import Evidence, Link
+from threadline.link.scoring import (
+    HUB_WEIGHT,
+    LINK_THRESHOLD,
+    KeyVerdict,
+    Sharing,
+    operations,
+    score_signatures,
+)
+from threadline.link.signatures import SETTINGS, pack
+from threadline.model import Evidence, Link, LinkSignature
 from threadline.synth import generate
 
-SIG = Signature("x", tuple(range(128)), shingles=10)
+
+def record(ad_id: str, keys: tuple[str, ...] = (), minhash: bytes = b"") -> LinkSignature:
+    return LinkSignature(ad_id, SETTINGS, minhash, 10 if minhash else 0, keys)
 
 
-def test_a_shared_identifier_is_evidence_and_weighs_less_the_more_it_is_shared() -> None:
-    rare = score_pair("a", "b", ["phone=+15550101"], {}, {"phone=+15550101": 2})
+def test_a_shared_identifier_is_evidence_unless_judged_a_shared_line() -> None:
+    a, b = record("a", ("phone=+15550101",)), record("b", ("phone=+15550101",))
+    rare = score_signatures(b, a, Sharing.of([a, b]))
+    assert (rare.a, rare.b) == ("a", "b")
     assert rare.weight == pytest.approx(0.9)
     assert rare.evidence == (Evidence("phone", "shared phone +15550101", 0.9),)
-    common = score_pair("a", "b", ["phone=+15550101"], {}, {"phone=+15550101": 100})
-    assert common.weight == pytest.approx(0.18)
+    # an operation's key keeps its weight however many adverts carry it
+    others = [record(f"o{n}", ("phone=+15550101",)) for n in range(98)]
+    common = score_signatures(a, b, Sharing.of([a, b, *others]))
+    assert common.weight == pytest.approx(0.9)
     assert "in 100 adverts" in common.evidence[0].detail
+    # a key judged a shared line weighs little and says why
+    hub = Sharing({"phone=+15550101": 100}, {"phone=+15550101": KeyVerdict(100, 40, 2, True)})
+    line = score_signatures(a, b, hub)
+    assert line.weight == pytest.approx(HUB_WEIGHT)
+    assert "shared line" in line.evidence[0].detail
+    # a key never judged (counts only) weighs less the more it is shared
+    counted = score_signatures(a, b, Sharing({"phone=+15550101": 100}))
+    assert counted.weight == pytest.approx(0.18)
 
 
 def test_a_template_alone_never_makes_a_strong_link() -> None:
-    same = {"a": SIG, "b": Signature("b", SIG.hashvalues, shingles=10)}
-    alone = score_pair("a", "b", ["band:0:x"], same, {})
+    hashes = pack(range(128))
+    a, b = record("a", minhash=hashes), record("b", minhash=hashes)
+    alone = score_signatures(a, b, Sharing.of([a, b]))
     assert alone.evidence[0].kind == "template"
     assert alone.weight < LINK_THRESHOLD
-    both = score_pair("a", "b", ["band:0:x", "handle=telegram:x"], same, {"handle=telegram:x": 2})
+    a = record("a", ("handle=telegram:x",), hashes)
+    b = record("b", ("handle=telegram:x",), hashes)
+    both = score_signatures(a, b, Sharing.of([a, b]))
     assert both.weight >= LINK_THRESHOLD
     assert {e.kind for e in both.evidence} == {"handle", "template"}
 

@@ -1,13 +1,39 @@
-"""Linking adverts into the operations behind them, in public steps (issue 5, in progress).
+"""Linking adverts into the operations behind them, in public steps (issue 5).
 
-Built so far, each usable alone:
+Each step usable alone (method and figures in ``docs/linking.md``):
 
-- :mod:`~threadline.link.signatures`: a template MinHash per advert, slots masked;
-- :mod:`~threadline.link.blocking`: candidate pairs from LSH bands and shared identifiers,
-  with hub keys (shared by too many adverts) set aside;
-- :mod:`~threadline.link.scoring`: scored links with their evidence, and operations as
-  connected components of the strong links; ``threadline link FILE`` runs all three.
-
-Not yet: masking of personal names, image hashes, writing style, community detection inside
-large components, ranking, judgements, incremental linking, the store and its commands.
+- :mod:`~threadline.link.signatures`: :func:`sign_doc` / :func:`sign_docs` make the compact
+  per-advert record (:class:`~threadline.model.LinkSignature`: template MinHash with slots
+  masked, identifier keys and the wording key);
+- :mod:`~threadline.link.sharing`: every shared key judged evidence or a shared line (hub), by
+  how the adverts sharing it spread in time (:class:`Sharing`, :class:`KeyVerdict`);
+- :mod:`~threadline.link.scoring`: candidate pairs and scored links with their evidence
+  (:func:`score_signatures` for one pair, :func:`link_signatures` for a whole set);
+- :mod:`~threadline.link.clusters`: operations from the strong links;
+- :mod:`~threadline.link.blocking`: identifier keys, LSH band keys and bucket blocking.
 """
+
+from threadline.link.clusters import operations
+from threadline.link.scoring import (
+    LINK_THRESHOLD,
+    Linked,
+    link_docs,
+    link_signatures,
+    score_signatures,
+)
+from threadline.link.sharing import KeyVerdict, Sharing
+from threadline.link.signatures import sign_doc, sign_docs, similarity
+
+__all__ = [
+    "LINK_THRESHOLD",
+    "KeyVerdict",
+    "Linked",
+    "Sharing",
+    "link_docs",
+    "link_signatures",
+    "operations",
+    "score_signatures",
+    "sign_doc",
+    "sign_docs",
+    "similarity",
+]

@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from threadline.link.signatures import Signature
 from threadline.model import Identifier
 
 BANDS = 32
@@ -33,16 +32,18 @@ MAX_BUCKET = 200
 LINKING_KINDS = frozenset({"phone", "email", "handle", "wallet", "payment"})
 
 
-def band_keys(signature: Signature, bands: int = BANDS, rows: int = ROWS) -> list[str]:
-    """The signature's LSH band keys (none for a template too short to compare)."""
-    if bands * rows > signature.num_perm:
-        raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} permutations")
-    if not signature.shingles:
+def band_keys(minhash: bytes, bands: int = BANDS, rows: int = ROWS) -> list[str]:
+    """LSH band keys of a packed MinHash (little-endian uint32 values, as
+    :attr:`~threadline.model.LinkSignature.minhash`); none for an empty one."""
+    if not minhash:
         return []
+    width = rows * 4
+    if bands * width > len(minhash):
+        raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} permutations")
     keys = []
     for band in range(bands):
-        values = signature.hashvalues[band * rows : (band + 1) * rows]
-        digest = hashlib.blake2b(repr(values).encode(), digest_size=8).hexdigest()
+        values = minhash[band * width : (band + 1) * width]
+        digest = hashlib.blake2b(values, digest_size=8).hexdigest()
         keys.append(f"band:{band}:{digest}")
     return keys
 

@@ -1,132 +1,202 @@
 """Scored links with their evidence, and operations as connected groups of strong links.
 
-Every candidate pair from :mod:`~threadline.link.blocking` is scored from what the two adverts
-share: each shared identifier and the template similarity is one piece of :class:`Evidence`
-with a weight, and the pieces combine as a noisy-OR (independent reasons; none alone pushes the
-weight past 1). An identifier shared by many adverts says less about any one pair: its weight
-falls with the number of adverts that share it (hub keys, shared by more than the blocking
-limit, never make pairs at all).
+Linking works on :class:`~threadline.model.LinkSignature` records only (one compact record per
+advert, see :func:`~threadline.link.signatures.sign_doc`), never on the adverts themselves:
 
-Operations are the connected components of the links at or above ``LINK_THRESHOLD``, found
-with a union-find. (Splitting oversized, weakly held components by community detection is the
-next step.)
+1. every shared key is judged evidence or a shared line (:mod:`~threadline.link.sharing`);
+2. candidate pairs: the adverts carrying each accepted key, in posting order, each paired with
+   the next (a chain joins them all in ``n - 1`` pairs instead of ``n²/2``); shared lines make
+   no pairs (they are reported as hubs);
+3. each pair is scored from everything the two records share (:func:`score_signatures`): each
+   shared identifier or wording is one piece of :class:`Evidence` with a weight, a shared line
+   weighs little, template similarity counts but never links alone, and the pieces combine as
+   a noisy-OR;
+4. ``adjust`` (analyst judgements) may drop or add links; operations are the connected
+   components of the links at or above ``LINK_THRESHOLD``
+   (:func:`~threadline.link.clusters.operations`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import gc
+import itertools
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
-from threadline.link.blocking import Blocks, block, identifier_keys
-from threadline.link.signatures import Signature, sign
-from threadline.model import Doc, Evidence, Link, Operation
+import numpy as np
 
-STAGE = "link.score@1"
-KIND_WEIGHTS = {"phone": 0.9, "email": 0.9, "wallet": 0.95, "payment": 0.85, "handle": 0.8}
-"""How strongly one shared identifier of each kind ties two adverts to one operator."""
+from threadline.link.clusters import operations
+from threadline.link.sharing import KeyVerdict, Sharing, judge, key_kind, shared_keys
+from threadline.link.signatures import NUM_PERM, sign_docs, similarity, unpack
+from threadline.model import Doc, Evidence, Link, LinkSignature, Operation
+
+__all__ = [
+    "LINK_THRESHOLD",
+    "STAGE",
+    "KeyVerdict",
+    "Linked",
+    "Sharing",
+    "key_kind",
+    "link_docs",
+    "link_signatures",
+    "operations",
+    "score_signatures",
+]
+
+STAGE = "link.score@2"
+KIND_WEIGHTS = {
+    "phone": 0.9,
+    "email": 0.9,
+    "wallet": 0.95,
+    "payment": 0.85,
+    "handle": 0.8,
+    "wording": 0.85,
+}
+"""How strongly one shared key of each kind ties two adverts to one operator."""
+HUB_WEIGHT = 0.05
+"""A shared line (a key judged a hub) says almost nothing about any one pair."""
 SHARED_BY_FEW = 20
-"""An identifier shared by up to this many adverts keeps its full weight; beyond, the weight
-falls in proportion (a hotline or agency number shared by 100 adverts weighs a fifth)."""
+"""A key never judged (no verdict in the :class:`Sharing`) keeps its full weight when shared by
+up to this many adverts; beyond, the weight falls in proportion."""
 TEMPLATE_MIN = 0.6
-"""Template similarity below which a shared band is a coincidence, not evidence."""
+"""Template similarity below which it is a coincidence, not evidence."""
 TEMPLATE_WEIGHT = 0.6
 """A template alone never makes a strong link: several operations (and honest posters) use
-one template, so its weight stays below ``LINK_THRESHOLD`` and it counts beside an identifier."""
+one template, so its weight stays below ``LINK_THRESHOLD`` and it counts beside a key."""
 LINK_THRESHOLD = 0.75
+
+Adjust = Callable[[list[Link]], list[Link]]
 
 
 @dataclass(slots=True)
 class Linked:
-    """The links, the operations they form, and the keys set aside as hubs."""
+    """The links, the operations they form, and the keys set aside as shared lines (hubs)."""
 
     links: list[Link] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     hubs: dict[str, int] = field(default_factory=dict)
+    """Keys judged shared lines, with how many adverts carry each."""
 
     def operation_of(self) -> dict[str, str]:
         return {member: op.id for op in self.operations for member in op.members}
 
 
-def score_pair(
-    a: str,
-    b: str,
-    keys: Sequence[str],
-    signatures: Mapping[str, Signature],
-    sharing: Mapping[str, int],
-) -> Link:
-    """The link between adverts ``a < b`` from the keys they share."""
-    evidence: list[Evidence] = []
-    similarity = signatures[a].similarity(signatures[b]) if a in signatures else 0.0
-    for key in keys:
-        if key.startswith("band:"):
-            continue
-        kind, _, value = key.partition("=")
-        shared = sharing.get(key, 2)
-        weight = KIND_WEIGHTS.get(kind, 0.5) * min(1.0, SHARED_BY_FEW / shared)
-        detail = f"shared {kind} {value}" + (f" (in {shared} adverts)" if shared > 2 else "")
-        evidence.append(Evidence(kind, detail, round(weight, 4)))
-    if similarity >= TEMPLATE_MIN:
-        weight = TEMPLATE_WEIGHT * similarity
+def _evidence(key: str, sharing: Sharing) -> Evidence:
+    kind, _, value = key.partition("=")
+    shared = sharing.count(key)
+    what = "same wording and figures, contact details aside" if kind == "wording" else value
+    where = f"in {shared} adverts" if shared > 2 else ""
+    verdict = sharing.verdicts.get(key)
+    if verdict is not None and verdict.hub:
+        note = f"{where}; a shared line: posters printing it post at the same time"
+        return Evidence(kind, f"shared {kind} {what} ({note})", HUB_WEIGHT)
+    detail = f"shared {kind} {what}" if kind != "wording" else what
+    weight = KIND_WEIGHTS.get(kind, 0.5)
+    if verdict is None:
+        weight *= min(1.0, SHARED_BY_FEW / shared)
+    return Evidence(kind, detail + (f" ({where})" if where else ""), round(weight, 4))
+
+
+def _link(a: str, b: str, keys: Sequence[str], sharing: Sharing, same: float) -> Link:
+    evidence = [_evidence(key, sharing) for key in keys]
+    if same >= TEMPLATE_MIN:
         evidence.append(
-            Evidence("template", f"template similarity {similarity:.2f}", round(weight, 4))
+            Evidence(
+                "template", f"template similarity {same:.2f}", round(TEMPLATE_WEIGHT * same, 4)
+            )
         )
     weight = 1.0 - math.prod(1.0 - e.score for e in evidence)
     return Link(a, b, round(weight, 6), tuple(evidence), STAGE)
 
 
-def link_docs(docs: Sequence[Doc]) -> Linked:
-    """Link extracted adverts: signatures, blocking, scored links, operations.
+def score_signatures(a: LinkSignature, b: LinkSignature, sharing: Sharing) -> Link:
+    """The link between two adverts from what their records share, with its evidence.
 
-    Candidate pairs come from shared identifiers only: a template never links alone, so pairs
-    that share nothing but template bands could not reach the threshold and are not made (the
-    band keys of :func:`~threadline.link.blocking.band_keys` wait for the signals that will let
-    wording link on its own). Each candidate's template similarity is still weighed.
+    ``sharing`` says how many adverts carry each key and which keys are shared lines: build it
+    with ``Sharing.of(records)`` over the records concerned (for a new advert: it and the stored
+    records that share a key with it, with their operations), or keep the verdicts of the last
+    full run. The link's ends are ordered by id whatever the order of the arguments.
     """
-    signatures: dict[str, Signature] = {}
-    keys: dict[str, list[str]] = {}
-    for doc in docs:
-        if doc.ad is None:
+    if b.ad_id < a.ad_id:
+        a, b = b, a
+    return _link(a.ad_id, b.ad_id, shared_keys(a, b), sharing, similarity(a, b))
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: linking makes many small objects and no cycles,
+    and with a million records alive each collection would walk them all."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def link_signatures(signatures: Sequence[LinkSignature], *, adjust: Adjust | None = None) -> Linked:
+    """Link adverts from their records: judged keys, candidate pairs, scored links, operations.
+
+    ``adjust`` is applied to the scored links before clustering (analyst judgements: drop the
+    rejected links, add the confirmed ones); only links at or above ``LINK_THRESHOLD`` group.
+    """
+    with quiet_gc():
+        return _link_signatures(signatures, adjust)
+
+
+def _link_signatures(signatures: Sequence[LinkSignature], adjust: Adjust | None) -> Linked:
+    if len({s.settings for s in signatures}) > 1:
+        raise ValueError("signatures made with different settings cannot be linked together")
+    judged = judge(signatures)
+    sharing = judged.sharing
+    pairs: set[tuple[int, int]] = set()
+    for key, members in judged.members.items():
+        if len(members) < 2 or sharing.is_hub(key):
             continue
-        signatures[doc.ad.id] = sign(doc.ad, doc.identifiers)
-        keys[doc.ad.id] = identifier_keys(doc.identifiers)
-    blocks: Blocks = block(keys)
-    sharing = Counter(k for ks in keys.values() for k in set(ks))
-    links = [
-        score_pair(a, b, shared, signatures, sharing) for (a, b), shared in blocks.pairs.items()
-    ]
+        ordered = sorted(members, key=lambda i: (judged.times[i] or 0.0, signatures[i].ad_id))
+        pairs.update(itertools.pairwise(ordered))
+    ordered_pairs = sorted(pairs)
+    sims = _similarities(signatures, ordered_pairs)
+    links = []
+    for (i, j), same in zip(ordered_pairs, sims, strict=True):
+        a, b = signatures[i], signatures[j]
+        if b.ad_id < a.ad_id:
+            a, b = b, a
+        links.append(_link(a.ad_id, b.ad_id, shared_keys(a, b), sharing, same))
+    if adjust is not None:
+        links = adjust(links)
     strong = [link for link in links if link.weight >= LINK_THRESHOLD]
-    return Linked(links, operations(strong), blocks.hubs)
+    return Linked(links, operations(strong), sharing.hubs)
 
 
-def operations(links: Sequence[Link]) -> list[Operation]:
-    """Connected components of ``links`` (union-find), largest first."""
-    parent: dict[str, str] = {}
+def _similarities(
+    signatures: Sequence[LinkSignature], pairs: Sequence[tuple[int, int]], chunk: int = 65_536
+) -> list[float]:
+    """Template similarity of each pair, computed a chunk of pairs at a time."""
+    out: list[float] = []
+    empty = np.zeros(NUM_PERM, dtype=np.uint32)
+    for at in range(0, len(pairs), chunk):
+        part = pairs[at : at + chunk]
+        rows = sorted({i for p in part for i in p})
+        index = {i: n for n, i in enumerate(rows)}
+        matrix: np.ndarray[Any, Any] = np.stack(
+            [unpack(signatures[i].minhash) if signatures[i].minhash else empty for i in rows]
+        )
+        has = np.array([bool(signatures[i].minhash) for i in rows])
+        left = np.array([index[i] for i, _ in part], dtype=np.intp)
+        right = np.array([index[j] for _, j in part], dtype=np.intp)
+        same = (matrix[left] == matrix[right]).sum(axis=1) / NUM_PERM
+        same[~(has[left] & has[right])] = 0.0
+        out += same.tolist()
+    return out
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    for link in links:
-        ra, rb = find(link.a), find(link.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for member in parent:
-        groups.setdefault(find(member), []).append(member)
-    by_root: dict[str, list[Link]] = {}
-    for link in links:
-        by_root.setdefault(find(link.a), []).append(link)
-    ops = []
-    for root, members in groups.items():
-        inner = by_root.get(root, [])
-        score = sum(link.weight for link in inner) / len(inner) if inner else 0.0
-        digest = hashlib.sha256(root.encode()).hexdigest()[:12]
-        ops.append(Operation(f"op-{digest}", tuple(sorted(members)), tuple(inner), score, STAGE))
-    ops.sort(key=lambda op: (-len(op.members), op.id))
-    return ops
+def link_docs(docs: Sequence[Doc], *, adjust: Adjust | None = None) -> Linked:
+    """Link extracted adverts: :func:`~threadline.link.signatures.sign_docs`, then
+    :func:`link_signatures`."""
+    signatures = [sig for sig in sign_docs(docs) if sig is not None]
+    return link_signatures(signatures, adjust=adjust)

@@ -33,9 +33,19 @@ from threadline.synth.prices import (
     price_text,
 )
 from threadline.synth.sites import Hotline, Site
-from threadline.synth.styles import email_text, handle_text, payment_text, phone_text, url_text
+from threadline.synth.styles import (
+    OBFUSCATED_STYLES,
+    email_text,
+    handle_text,
+    payment_text,
+    phone_text,
+    url_text,
+)
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+CHANGING_SLOTS = frozenset({"name", "name2", "age", "age2", "city", "price", "date"})
+"""Slots that are not identifiers and may change between re-posts of one template version:
+the truth's ``slots`` counts how many of them a version has (what linking must see past)."""
 
 Record = dict[str, Any]
 
@@ -326,6 +336,14 @@ _FILLERS: dict[str, Callable[[_Draft], str]] = {
 }
 
 
+def changing_slots(version: Version) -> int:
+    """How many distinct :data:`CHANGING_SLOTS` the version's title and body lines fill."""
+    used = {slot for _, slot in version.title if slot in CHANGING_SLOTS}
+    for line in version.body:
+        used.update(slot for _, slot in line if slot in CHANGING_SLOTS)
+    return len(used)
+
+
 class AdWriter:
     """Turns (actor, time, sequence number) into an advert record and its truth record."""
 
@@ -388,6 +406,8 @@ class AdWriter:
             "identifiers": draft.identifiers,
             "indicators": list(version.indicators),
             "shared_contact": draft.shared,
+            "slots": changing_slots(version),
+            "obfuscated": any(i["style"] in OBFUSCATED_STYLES for i in draft.identifiers),
         }
         return advert, truth
 
