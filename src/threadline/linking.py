@@ -1,41 +1,41 @@
-"""Linking over the store: a full run, or only what new adverts and judgements touch.
+"""Linking over the store: a full run, or only the neighbourhood that new adverts and
+judgements touch.
 
 A full run reads every advert's signature (the compact record the scan made), links them all,
-ranks the operations and replaces what earlier runs wrote. An incremental run takes only the
-adverts no run has weighed yet: it finds the stored adverts they share a key with through the
-key index, scores those pairs, and re-groups only the connected groups the new links touch
-(with every advert strongly linked to them), leaving the rest of the store as it was.
-Judgements are applied to both; recording one re-groups the adverts it is about at once.
+ranks the operations and replaces what earlier runs wrote. It also keeps how it judged each
+widely shared key (a shared line or one operator's), for incremental runs.
 
-Incremental runs keep earlier links' weights: an identifier that new adverts make more
-common weighs a little less in a full run. Run ``threadline link --full`` now and then (and
-after a rule or extractor update) to weigh everything afresh.
+An incremental run starts from the adverts no run has weighed yet and grows a *neighbourhood*
+through the key index: every stored advert that carries one of its keys, and every member of
+the operations those belong to, round after round until nothing new comes in. Keys carried by
+more than ``EXPAND_LIMIT`` adverts are not followed (a help line would pull in the whole store);
+the verdict a full run gave them is reused instead. The neighbourhood is linked as a whole, by
+the same function as a full run, and only its operations are replaced. When the growth closes
+(no key left unfollowed) the result is exactly what a full run would give for those adverts;
+the tests check this, and ``threadline link --full`` weighs everything afresh at any time.
+Recording a judgement re-links the neighbourhood of the adverts it is about.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from threadline.errors import ThreadlineError
-from threadline.link.blocking import LINKING_KINDS, MAX_BUCKET
-from threadline.link.clusters import operations as group
 from threadline.link.judgements import Verdicts
 from threadline.link.ranking import rank
-from threadline.link.scoring import (
-    LINK_THRESHOLD,
-    STAGE,
-    Sharing,
-    key_kind,
-    link_signatures,
-    score_signatures,
-)
-from threadline.model import Judgement, Link, LinkSignature, Operation, Profile
+from threadline.link.scoring import LINK_THRESHOLD, STAGE, KeyVerdict, Linked, link_signatures
+from threadline.link.sharing import JUDGED_KINDS, key_kind
+from threadline.model import Judgement, LinkSignature, Operation, Profile
 from threadline.store.sql import SqlStore
 
 Progress = Callable[[str], None]
 """Told the name of each step as it starts."""
+EXPAND_LIMIT = 200
+"""Adverts carrying one key above which an incremental run does not follow the key."""
+KEEP_VERDICTS_FROM = 20
+"""A full run keeps its verdicts on keys carried by at least this many adverts."""
+MAX_ROUNDS = 50
 
 
 class NotScanned(ThreadlineError):
@@ -45,15 +45,19 @@ class NotScanned(ThreadlineError):
 @dataclass(slots=True)
 class LinkReport:
     mode: str
-    """``full``, ``incremental`` or ``nothing new``."""
+    """``full``, ``incremental``, ``regrouped`` or ``nothing new``."""
     adverts: int = 0
-    """Adverts weighed by this run."""
+    """Adverts weighed by this run (the new ones, in an incremental run)."""
+    neighbourhood: int = 0
+    """Adverts re-linked with them (all, in a full run)."""
     links: int = 0
     strong: int = 0
     operations: int = 0
     """Operations written by this run (all of them in a full run)."""
     replaced: int = 0
     hubs: dict[str, int] = field(default_factory=dict)
+    closed: bool = True
+    """False if the neighbourhood reached keys too widely shared to follow."""
 
 
 def _noop(_: str) -> None:
@@ -62,12 +66,12 @@ def _noop(_: str) -> None:
 
 def link_store(store: SqlStore, *, full: bool = False, progress: Progress = _noop) -> LinkReport:
     """Link the stored adverts: everything, or (by default, once a run has been made) only the
-    adverts added since."""
+    adverts added since, into the existing operations."""
     unsigned = store.count_unsigned()
     if unsigned:
         raise NotScanned(
             f"{unsigned:,} stored adverts have not been scanned, so they cannot be linked yet: "
-            "run `threadline scan` first"
+            "run `threadline scan` first (`threadline scan --new` reads only those)"
         )
     total = store.count_signatures()
     fresh = store.count_signatures(unlinked=True)
@@ -76,17 +80,38 @@ def link_store(store: SqlStore, *, full: bool = False, progress: Progress = _noo
     verdicts = Verdicts.of(store.list_judgements())
     if full or fresh == total:
         return _full(store, verdicts, progress)
-    return _incremental(store, verdicts, progress)
+    progress("reading new signatures")
+    new = [s.ad_id for batch in store.iter_signatures(unlinked=True) for s in batch]
+    report = _relink(store, verdicts, new, progress)
+    report.mode, report.adverts = "incremental", len(new)
+    return report
+
+
+def regroup(store: SqlStore, ad_ids: Collection[str], *, progress: Progress = _noop) -> LinkReport:
+    """Re-link the neighbourhood of these adverts under the judgements in force."""
+    report = _relink(store, Verdicts.of(store.list_judgements()), list(ad_ids), progress)
+    report.mode = "regrouped"
+    return report
+
+
+def judge(store: SqlStore, judgement: Judgement) -> tuple[Judgement, LinkReport]:
+    """Record a judgement and re-link the adverts it is about at once."""
+    recorded = store.add_judgement(judgement)
+    if judgement.target == "link":
+        about: set[str] = set(judgement.subject.split("|"))
+    elif judgement.target == "operation":
+        about = set(judgement.members)
+    else:
+        holders = store.adverts_with_keys({judgement.subject}, limit=EXPAND_LIMIT)
+        about = set(holders[judgement.subject])
+    return recorded, regroup(store, about)
 
 
 def _full(store: SqlStore, verdicts: Verdicts, progress: Progress) -> LinkReport:
     progress("reading signatures")
-    signatures = [s for batch in store.iter_signatures() for s in batch]
-    signatures = verdicts.clean(signatures)
+    signatures = verdicts.clean([s for batch in store.iter_signatures() for s in batch])
     progress("linking")
-    linked = link_signatures(
-        signatures, adjust=verdicts.adjuster({s.ad_id for s in signatures}) if verdicts else None
-    )
+    linked = _link(signatures, verdicts, None)
     progress("ranking")
     profiles = _profiles(store, linked.operations, {s.ad_id: s for s in signatures})
     progress("writing")
@@ -97,15 +122,31 @@ def _full(store: SqlStore, verdicts: Verdicts, progress: Progress) -> LinkReport
         STAGE,
         linked=[s.ad_id for s in signatures],
     )
-    strong = sum(1 for link in linked.links if link.weight >= LINK_THRESHOLD)
+    store.replace_key_verdicts(
+        [
+            (key, v.adverts, v.groups, v.concurrent, v.hub)
+            for key, v in sorted(linked.verdicts.items())
+            if v.adverts >= KEEP_VERDICTS_FROM
+        ]
+    )
     return LinkReport(
         "full",
         adverts=len(signatures),
+        neighbourhood=len(signatures),
         links=len(linked.links),
-        strong=strong,
+        strong=sum(1 for link in linked.links if link.weight >= LINK_THRESHOLD),
         operations=len(profiles),
         hubs=linked.hubs,
     )
+
+
+def _link(
+    signatures: Sequence[LinkSignature],
+    verdicts: Verdicts,
+    known: dict[str, KeyVerdict] | None,
+) -> Linked:
+    adjust = verdicts.adjuster({s.ad_id for s in signatures}) if verdicts else None
+    return link_signatures(signatures, adjust=adjust, known=known)
 
 
 def _profiles(
@@ -115,133 +156,70 @@ def _profiles(
     return rank(ops, signatures, store.member_facts(members))
 
 
-def _incremental(store: SqlStore, verdicts: Verdicts, progress: Progress) -> LinkReport:
-    progress("reading new signatures")
-    new = verdicts.clean([s for batch in store.iter_signatures(unlinked=True) for s in batch])
-    progress("finding stored adverts that share a key")
-    keys = {k for s in new for k in s.keys if key_kind(k) in LINKING_KINDS}
-    holders = store.adverts_with_keys(keys, limit=MAX_BUCKET)
-    hubs = {k: len(v) for k, v in holders.items() if len(v) > MAX_BUCKET}
-    others = {m for k, v in holders.items() if k not in hubs for m in v}
-    by_id = {
-        s.ad_id: s for s in verdicts.clean(store.signatures_of(others - {s.ad_id for s in new}))
-    }
-    by_id.update({s.ad_id: s for s in new})
-    sharing = Sharing(store.key_counts(keys - hubs.keys()))
-    progress("scoring new pairs")
-    pairs: set[tuple[str, str]] = set()
-    new_ids = {s.ad_id for s in new}
-    for key, members in holders.items():
-        if key in hubs:
-            continue
-        for a, b in itertools.combinations(sorted(set(members)), 2):
-            if (a in new_ids or b in new_ids) and a in by_id and b in by_id:
-                pairs.add((a, b))
-    scored = [score_signatures(by_id[a], by_id[b], sharing) for a, b in sorted(pairs)]
-    # every holder of a key the new adverts carry: the key's count changed, so their links'
-    # weights may have too
-    touched = new_ids | {m for k, v in holders.items() if k not in hubs for m in v}
-    report = _regroup(store, verdicts, touched, scored, progress)
-    report.mode, report.adverts, report.hubs = "incremental", len(new), hubs
-    store.mark_linked(sorted(new_ids))
-    return report
-
-
-def regroup(store: SqlStore, ad_ids: Collection[str], *, progress: Progress = _noop) -> LinkReport:
-    """Re-group the adverts' connected groups under the judgements in force (after one was
-    recorded), leaving the rest of the store as it is."""
-    verdicts = Verdicts.of(store.list_judgements())
-    report = _regroup(store, verdicts, set(ad_ids), [], progress)
-    report.mode = "regrouped"
-    return report
-
-
-def _component(
-    store: SqlStore, start: set[str], extra: Iterable[Link]
-) -> tuple[set[str], list[Link]]:
-    """Every advert joined to ``start`` by strong links (stored or new) or by a stored
-    operation, with every link among them."""
-    extra = list(extra)
-    adjacency: dict[str, set[str]] = {}
-    for link in extra:
-        if link.weight >= LINK_THRESHOLD:
-            adjacency.setdefault(link.a, set()).add(link.b)
-            adjacency.setdefault(link.b, set()).add(link.a)
-    seen: set[str] = set()
+def _neighbourhood(
+    store: SqlStore, start: Collection[str], verdicts: Verdicts
+) -> tuple[dict[str, LinkSignature], set[str]]:
+    """The signatures of every advert reached from ``start`` through shared keys and stored
+    operations, and the keys too widely shared to follow."""
+    region: dict[str, LinkSignature] = {}
     frontier = set(start)
-    while frontier:
-        seen |= frontier
+    followed: set[str] = set()
+    unfollowed: set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        if not frontier:
+            break
+        region.update({s.ad_id: s for s in verdicts.clean(store.signatures_of(frontier))})
+        keys = {
+            k
+            for ad_id in frontier
+            if ad_id in region
+            for k in region[ad_id].keys
+            if key_kind(k) in JUDGED_KINDS
+        } - followed
+        followed |= keys
         grow: set[str] = set()
-        for op_id in set(store.operations_of(frontier).values()):
+        for key, holders in store.adverts_with_keys(keys, limit=EXPAND_LIMIT).items():
+            if len(holders) > EXPAND_LIMIT:
+                unfollowed.add(key)
+            else:
+                grow.update(holders)
+        operations = store.operations_of(frontier | grow)
+        for op_id in set(operations.values()):
             grow.update(store.operation_members(op_id))
-        for link in store.links_touching(frontier):
-            if link.weight >= LINK_THRESHOLD:
-                grow.update((link.a, link.b))
-        for x in frontier:
-            grow |= adjacency.get(x, set())
-        frontier = grow - seen
-    merged = {(link.a, link.b): link for link in store.links_among(seen)}
-    merged.update({(link.a, link.b): link for link in extra})
-    return seen, list(merged.values())
+        frontier = grow - region.keys()
+    return region, unfollowed
 
 
-def _regroup(
-    store: SqlStore,
-    verdicts: Verdicts,
-    touched: set[str],
-    scored: list[Link],
-    progress: Progress,
+def _relink(
+    store: SqlStore, verdicts: Verdicts, start: Collection[str], progress: Progress
 ) -> LinkReport:
-    progress("re-grouping what changed")
-    members, links = _component(store, touched, scored)
-    before = set(store.operations_of(members).values())
-    signatures = {s.ad_id: s for s in verdicts.clean(store.signatures_of(members))}
-    links = _rescored(store, links, signatures)
-    if verdicts:
-        links = verdicts.adjuster(members)(links)
-    strong = [link for link in links if link.weight >= LINK_THRESHOLD]
-    ops = group(strong)
+    progress("finding the neighbourhood")
+    region, unfollowed = _neighbourhood(store, start, verdicts)
+    kept = store.key_verdicts(unfollowed)
+    known = {key: KeyVerdict(*row) for key, row in kept.items()}
+    signatures = sorted(region.values(), key=lambda s: s.ad_id)
+    progress("linking")
+    linked = _link(signatures, verdicts, known)
+    before = set(store.operations_of(region).values())
     progress("ranking")
-    profiles = _profiles(store, ops, signatures)
+    profiles = _profiles(store, linked.operations, region)
     progress("writing")
     store.replace_linking(
-        links, profiles, {op.id: op.members for op in ops}, STAGE, replaced=before, scope=members
+        linked.links,
+        profiles,
+        {op.id: op.members for op in linked.operations},
+        STAGE,
+        replaced=before,
+        scope=region.keys(),
+        linked=sorted(region),
     )
     return LinkReport(
         "incremental",
-        links=len(scored),
-        strong=len(strong),
-        operations=len(ops),
+        neighbourhood=len(region),
+        links=len(linked.links),
+        strong=sum(1 for link in linked.links if link.weight >= LINK_THRESHOLD),
+        operations=len(profiles),
         replaced=len(before),
+        hubs=linked.hubs,
+        closed=not unfollowed,
     )
-
-
-def _rescored(
-    store: SqlStore, links: list[Link], signatures: dict[str, LinkSignature]
-) -> list[Link]:
-    """The links weighed afresh with the keys' counts as they are now (analysts' links and
-    links to adverts without a signature are kept as they are)."""
-    keys = {k for s in signatures.values() for k in s.keys if key_kind(k) in LINKING_KINDS}
-    sharing = Sharing(store.key_counts(keys))
-    out = []
-    for link in links:
-        a, b = signatures.get(link.a), signatures.get(link.b)
-        if link.stage != STAGE or a is None or b is None:
-            out.append(link)
-        else:
-            out.append(score_signatures(a, b, sharing))
-    return out
-
-
-def judge(store: SqlStore, judgement: Judgement) -> tuple[Judgement, LinkReport]:
-    """Record a judgement and re-group the adverts it is about at once."""
-    recorded = store.add_judgement(judgement)
-    if judgement.target == "link":
-        about: set[str] = set(judgement.subject.split("|"))
-    elif judgement.target == "operation":
-        about = set(judgement.members)
-    else:
-        about = set(
-            store.adverts_with_keys({judgement.subject}, limit=MAX_BUCKET)[judgement.subject]
-        )
-    return recorded, regroup(store, about)

@@ -29,6 +29,8 @@ def link_report(report: LinkReport, total_operations: int) -> RenderableType:
     table.add_column("what")
     table.add_column("value", justify="right")
     table.add_row("adverts weighed", f"{report.adverts:,}")
+    if report.mode != "full":
+        table.add_row("re-linked with them (their neighbourhood)", f"{report.neighbourhood:,}")
     table.add_row("links scored", f"{report.links:,}")
     table.add_row("strong links (grouping)", f"{report.strong:,}")
     table.add_row("operations written", f"{report.operations:,}")
@@ -41,6 +43,13 @@ def link_report(report: LinkReport, total_operations: int) -> RenderableType:
             f"{k} ({n} adverts)" for k, n in sorted(report.hubs.items(), key=lambda h: -h[1])[:8]
         )
         parts.append(safe(f"Set aside as shared by too many adverts to link them: {hubs}"))
+    if not report.closed:
+        parts.append(
+            Text(
+                "Some keys were too widely shared to follow: their earlier verdicts were "
+                "reused. `threadline link --full` weighs everything afresh."
+            )
+        )
     parts.append(Text("Next: threadline operations (the triage list)"))
     return Group(*parts)
 

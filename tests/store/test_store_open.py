@@ -24,6 +24,7 @@ TABLES = {
     "quarantine",
     "link_signatures",
     "link_keys",
+    "link_verdicts",
     "links",
     "operations",
     "operation_members",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import itertools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +79,8 @@ class Linked:
     operations: list[Operation] = field(default_factory=list)
     hubs: dict[str, int] = field(default_factory=dict)
     """Keys judged shared lines, with how many adverts carry each."""
+    verdicts: dict[str, KeyVerdict] = field(default_factory=dict)
+    """How every shared key was judged (kept by the store for incremental runs)."""
 
     def operation_of(self) -> dict[str, str]:
         return {member: op.id for op in self.operations for member in op.members}
@@ -138,20 +140,31 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def link_signatures(signatures: Sequence[LinkSignature], *, adjust: Adjust | None = None) -> Linked:
+def link_signatures(
+    signatures: Sequence[LinkSignature],
+    *,
+    adjust: Adjust | None = None,
+    known: Mapping[str, KeyVerdict] | None = None,
+) -> Linked:
     """Link adverts from their records: judged keys, candidate pairs, scored links, operations.
 
     ``adjust`` is applied to the scored links before clustering (analyst judgements: drop the
     rejected links, add the confirmed ones); only links at or above ``LINK_THRESHOLD`` group.
+    ``known``: verdicts kept from an earlier run for keys whose adverts are not all among
+    ``signatures`` (incremental linking of a neighbourhood).
     """
     with quiet_gc():
-        return _link_signatures(signatures, adjust)
+        return _link_signatures(signatures, adjust, known)
 
 
-def _link_signatures(signatures: Sequence[LinkSignature], adjust: Adjust | None) -> Linked:
+def _link_signatures(
+    signatures: Sequence[LinkSignature],
+    adjust: Adjust | None,
+    known: Mapping[str, KeyVerdict] | None,
+) -> Linked:
     if len({s.settings for s in signatures}) > 1:
         raise ValueError("signatures made with different settings cannot be linked together")
-    judged = judge(signatures)
+    judged = judge(signatures, known)
     sharing = judged.sharing
     pairs: set[tuple[int, int]] = set()
     for key, members in judged.members.items():
@@ -170,7 +183,7 @@ def _link_signatures(signatures: Sequence[LinkSignature], adjust: Adjust | None)
     if adjust is not None:
         links = adjust(links)
     strong = [link for link in links if link.weight >= LINK_THRESHOLD]
-    return Linked(links, operations(strong), sharing.hubs)
+    return Linked(links, operations(strong), sharing.hubs, sharing.verdicts)
 
 
 def _similarities(

@@ -35,6 +35,7 @@ from threadline.store.schema import (
     judgements,
     link_keys,
     link_signatures,
+    link_verdicts,
     links,
     operation_members,
     operations,
@@ -244,6 +245,26 @@ class LinkTables:
                     .where(link_signatures.c.ad_id.in_(chunk))
                     .values(linked=True)
                 )
+
+    # --- key verdicts --------------------------------------------------------------------------
+
+    def replace_key_verdicts(self, rows: Sequence[tuple[str, int, int, int, bool]]) -> None:
+        """Keep a full run's verdicts on widely shared keys: (key, adverts, groups,
+        concurrent pairs, hub)."""
+        with self._connect("writing key verdicts", write=True) as conn:
+            conn.execute(delete(link_verdicts))
+            self._writer.insert(
+                conn, "link_verdicts", ("key", "adverts", "groups", "concurrent", "hub"), list(rows)
+            )
+
+    def key_verdicts(self, keys: Collection[str]) -> dict[str, tuple[int, int, int, bool]]:
+        out: dict[str, tuple[int, int, int, bool]] = {}
+        with self._connect("reading key verdicts") as conn:
+            for chunk in _chunks(sorted(keys)):
+                stmt = select(link_verdicts).where(link_verdicts.c.key.in_(chunk))
+                for r in conn.execute(stmt):
+                    out[r.key] = (int(r.adverts), int(r.groups), int(r.concurrent), bool(r.hub))
+        return out
 
     # --- links and operations ----------------------------------------------------------------
 

@@ -205,6 +205,16 @@ link_keys = Table(
     Index(None, "ad_id"),
 )
 
+link_verdicts = Table(
+    "link_verdicts",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("adverts", Integer, nullable=False),
+    Column("groups", Integer, nullable=False),
+    Column("concurrent", Integer, nullable=False),
+    Column("hub", Boolean, nullable=False),
+)
+
 links = Table(
     "links",
     metadata,

@@ -8,8 +8,10 @@ Create Date: 2026-11-26
 it is re-scanned) and ``link_keys`` its blocking keys, indexed by key: new adverts find the
 stored adverts they share a phone or a template band with through that index, without a pass
 over the whole store. ``links`` and ``operations`` are the latest linking run's output, replaced
-as a whole by a full run and in part by an incremental one. ``judgements`` are analysts' words
-and are never replaced by a run: they are applied to every later run.
+as a whole by a full run and in part by an incremental one; ``link_verdicts`` keeps how a full
+run judged the widely shared keys (shared line or not), for incremental runs to reuse.
+``judgements`` are analysts' words and are never replaced by a run: they are applied to every
+later run.
 """
 
 from __future__ import annotations
@@ -59,6 +61,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_link_signatures_linked", "link_signatures", ["linked"])
     op.create_index("ix_link_keys_ad_id", "link_keys", ["ad_id"])
+    op.create_table(
+        "link_verdicts",
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("adverts", sa.Integer(), nullable=False),
+        sa.Column("groups", sa.Integer(), nullable=False),
+        sa.Column("concurrent", sa.Integer(), nullable=False),
+        sa.Column("hub", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_link_verdicts"),
+    )
     op.create_table(
         "links",
         sa.Column("a", sa.Text(), nullable=False),
@@ -113,6 +124,7 @@ def downgrade() -> None:
         "operation_members",
         "operations",
         "links",
+        "link_verdicts",
         "link_keys",
         "link_signatures",
     ):
