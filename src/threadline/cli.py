@@ -264,6 +264,14 @@ def scan_cmd(
         bool,
         typer.Option("--new", help="Over the store: only adverts never scanned (after an ingest)."),
     ] = False,
+    images: Annotated[
+        Path | None,
+        typer.Option(
+            "--images",
+            help="Folder the adverts' picture references are relative to: pictures found "
+            "there are hashed (PDQ) for linking. Nothing is ever downloaded.",
+        ),
+    ] = None,
 ) -> None:
     """Extract identifiers, flag indicators and score risk: over the store, or over files.
 
@@ -280,7 +288,8 @@ def scan_cmd(
         return
     with open_cli_store() as store:
         try:
-            report = scan(store, [*stages, *link_stages()], progress=True, new_only=new)
+            signing = link_stages(images)
+            report = scan(store, [*stages, *signing], progress=True, new_only=new)
         except ThreadlineError as exc:
             fail(str(exc))
         stats_now = store.stats()
@@ -349,7 +358,9 @@ def link_cmd(
         labelled.append((label, doc))
 
     _filter(paths, stages, keep, labels.of)
-    linked = link_docs([doc for _, doc in labelled])
+    # picture references in a file are read relative to the file's folder
+    root = paths[0] if paths[0].is_dir() else paths[0].parent
+    linked = link_docs([doc for _, doc in labelled], image_root=root)
     operation_of = linked.operation_of()
     if format_ is LinkFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")

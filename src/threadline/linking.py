@@ -36,6 +36,9 @@ EXPAND_LIMIT = 200
 KEEP_VERDICTS_FROM = 20
 """A full run keeps its verdicts on keys carried by at least this many adverts."""
 MAX_ROUNDS = 50
+FOLLOWED_KINDS = JUDGED_KINDS | {"pdq"}
+"""Keys a neighbourhood grows through: those that can join adverts, and picture hashes'
+blocking keys (pictures become keys only when linked)."""
 
 
 class NotScanned(ThreadlineError):
@@ -174,7 +177,7 @@ def _neighbourhood(
             for ad_id in frontier
             if ad_id in region
             for k in region[ad_id].keys
-            if key_kind(k) in JUDGED_KINDS
+            if key_kind(k) in FOLLOWED_KINDS
         } - followed
         followed |= keys
         grow: set[str] = set()

@@ -314,6 +314,11 @@ class LinkSignature:
     source: str = ""
     language: str = ""
     """ISO 639-1 code of the advert's language (declared, else detected); may be empty."""
+    pictures: tuple[str, ...] = ()
+    """PDQ hashes (64 hex digits) of the advert's pictures found as local files and good
+    enough to compare; their blocking keys are among ``keys`` (``pdq=...``)."""
+    style: bytes = b""
+    """The writing-style vector, each value in [-1, 1] stored as a signed byte (x 127)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,15 @@ bigger than ``max_bucket``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
 
 from threadline.model import Identifier
 
@@ -48,9 +52,41 @@ def band_keys(minhash: bytes, bands: int = BANDS, rows: int = ROWS) -> list[str]
     return keys
 
 
+SERVICE_LINES = frozenset(
+    {
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.SHARED_COST,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.UAN,
+        PhoneNumberType.VOICEMAIL,
+    }
+)
+"""Numbering-plan types of business service lines. A toll-free or shared-cost number is
+leased by an organisation (a job board's help desk, an agency switchboard, a booking line)
+and printed by everyone it serves; whoever runs adverts from a phone in hand uses a mobile
+or a plain line. Such numbers are kept as ``line=...`` keys: weak evidence, never a join."""
+
+
+@functools.lru_cache(maxsize=65_536)
+def is_service_line(e164: str) -> bool:
+    """True for a toll-free, shared-cost, premium-rate, UAN or voicemail number."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in SERVICE_LINES
+
+
 def identifier_keys(identifiers: Iterable[Identifier]) -> list[str]:
-    """``kind:value`` for the identifiers that tie an advert to whoever runs it."""
-    return sorted({f"{i.kind}={i.value}" for i in identifiers if i.kind in LINKING_KINDS})
+    """``kind=value`` for the identifiers that tie an advert to whoever runs it; business
+    service lines as ``line=value`` (see :data:`SERVICE_LINES`)."""
+    keys = set()
+    for i in identifiers:
+        if i.kind not in LINKING_KINDS:
+            continue
+        kind = "line" if i.kind == "phone" and is_service_line(i.value) else i.kind
+        keys.add(f"{kind}={i.value}")
+    return sorted(keys)
 
 
 @dataclass(slots=True)

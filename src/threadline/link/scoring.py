@@ -24,13 +24,15 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from threadline.link.clusters import operations
+from threadline.link.pictures import with_picture_keys
 from threadline.link.sharing import KeyVerdict, Sharing, judge, key_kind, shared_keys
-from threadline.link.signatures import NUM_PERM, sign_docs, similarity, unpack
+from threadline.link.signatures import NUM_PERM, sign_docs, similarity, unpack, unpack_style
 from threadline.model import Doc, Evidence, Link, LinkSignature, Operation
 
 __all__ = [
@@ -54,9 +56,12 @@ KIND_WEIGHTS = {
     "payment": 0.85,
     "handle": 0.8,
     "wording": 0.85,
+    "picture": 0.85,
 }
 """How strongly one shared key of each kind ties two adverts to one operator."""
 HUB_WEIGHT = 0.05
+LINE_WEIGHT = 0.05
+"""A business service line (toll-free, shared-cost): weak evidence, as a hub."""
 """A shared line (a key judged a hub) says almost nothing about any one pair."""
 SHARED_BY_FEW = 20
 """A key never judged (no verdict in the :class:`Sharing`) keeps its full weight when shared by
@@ -66,6 +71,11 @@ TEMPLATE_MIN = 0.6
 TEMPLATE_WEIGHT = 0.6
 """A template alone never makes a strong link: several operations (and honest posters) use
 one template, so its weight stays below ``LINK_THRESHOLD`` and it counts beside a key."""
+STYLE_MIN = 0.8
+"""Writing-style similarity below which it says nothing (re-posts of one wording measure about
+0.84 on average, other posters in the same language about 0.2: docs/images-and-style.md)."""
+STYLE_WEIGHT = 0.25
+"""Style is weak evidence: with a template it still stays below ``LINK_THRESHOLD``."""
 LINK_THRESHOLD = 0.75
 
 Adjust = Callable[[list[Link]], list[Link]]
@@ -88,6 +98,13 @@ class Linked:
 
 def _evidence(key: str, sharing: Sharing) -> Evidence:
     kind, _, value = key.partition("=")
+    if kind == "line":
+        return Evidence(
+            kind,
+            f"shared service line {value} (toll-free or shared-cost: a business line, "
+            "printed by everyone it serves)",
+            LINE_WEIGHT,
+        )
     shared = sharing.count(key)
     what = "same wording and figures, contact details aside" if kind == "wording" else value
     where = f"in {shared} adverts" if shared > 2 else ""
@@ -102,12 +119,20 @@ def _evidence(key: str, sharing: Sharing) -> Evidence:
     return Evidence(kind, detail + (f" ({where})" if where else ""), round(weight, 4))
 
 
-def _link(a: str, b: str, keys: Sequence[str], sharing: Sharing, same: float) -> Link:
+def _link(
+    a: str, b: str, keys: Sequence[str], sharing: Sharing, same: float, style: float = 0.0
+) -> Link:
     evidence = [_evidence(key, sharing) for key in keys]
     if same >= TEMPLATE_MIN:
         evidence.append(
             Evidence(
                 "template", f"template similarity {same:.2f}", round(TEMPLATE_WEIGHT * same, 4)
+            )
+        )
+    if style >= STYLE_MIN:
+        evidence.append(
+            Evidence(
+                "style", f"writing style similarity {style:.2f}", round(STYLE_WEIGHT * style, 4)
             )
         )
     weight = 1.0 - math.prod(1.0 - e.score for e in evidence)
@@ -124,7 +149,9 @@ def score_signatures(a: LinkSignature, b: LinkSignature, sharing: Sharing) -> Li
     """
     if b.ad_id < a.ad_id:
         a, b = b, a
-    return _link(a.ad_id, b.ad_id, shared_keys(a, b), sharing, similarity(a, b))
+    return _link(
+        a.ad_id, b.ad_id, shared_keys(a, b), sharing, similarity(a, b), style_similarity(a, b)
+    )
 
 
 @contextmanager
@@ -164,6 +191,7 @@ def _link_signatures(
 ) -> Linked:
     if len({s.settings for s in signatures}) > 1:
         raise ValueError("signatures made with different settings cannot be linked together")
+    signatures = with_picture_keys(signatures)
     judged = judge(signatures, known)
     sharing = judged.sharing
     pairs: set[tuple[int, int]] = set()
@@ -174,12 +202,13 @@ def _link_signatures(
         pairs.update(itertools.pairwise(ordered))
     ordered_pairs = sorted(pairs)
     sims = _similarities(signatures, ordered_pairs)
+    styles = _style_similarities(signatures, ordered_pairs)
     links = []
-    for (i, j), same in zip(ordered_pairs, sims, strict=True):
+    for (i, j), same, style in zip(ordered_pairs, sims, styles, strict=True):
         a, b = signatures[i], signatures[j]
         if b.ad_id < a.ad_id:
             a, b = b, a
-        links.append(_link(a.ad_id, b.ad_id, shared_keys(a, b), sharing, same))
+        links.append(_link(a.ad_id, b.ad_id, shared_keys(a, b), sharing, same, style))
     if adjust is not None:
         links = adjust(links)
     strong = [link for link in links if link.weight >= LINK_THRESHOLD]
@@ -208,8 +237,41 @@ def _similarities(
     return out
 
 
-def link_docs(docs: Sequence[Doc], *, adjust: Adjust | None = None) -> Linked:
-    """Link extracted adverts: :func:`~threadline.link.signatures.sign_docs`, then
-    :func:`link_signatures`."""
-    signatures = [sig for sig in sign_docs(docs) if sig is not None]
+def style_similarity(a: LinkSignature, b: LinkSignature) -> float:
+    """Cosine similarity of two adverts' writing styles (0 if either has none)."""
+    return _style_similarities([a, b], [(0, 1)])[0]
+
+
+def _style_similarities(
+    signatures: Sequence[LinkSignature], pairs: Sequence[tuple[int, int]], chunk: int = 65_536
+) -> list[float]:
+    """Writing-style cosine of each pair, a chunk of pairs at a time."""
+    out: list[float] = []
+    for at in range(0, len(pairs), chunk):
+        part = pairs[at : at + chunk]
+        rows = sorted({i for p in part for i in p})
+        width = max((len(signatures[i].style) for i in rows), default=0)
+        if not width:
+            out += [0.0] * len(part)
+            continue
+        matrix = np.zeros((len(rows), width))
+        for n, i in enumerate(rows):
+            style = signatures[i].style
+            if len(style) == width:
+                matrix[n] = unpack_style(style)
+        norms = np.linalg.norm(matrix, axis=1)
+        matrix /= np.maximum(norms, 1e-12)[:, None]
+        index = {i: n for n, i in enumerate(rows)}
+        left = matrix[[index[i] for i, _ in part]]
+        right = matrix[[index[j] for _, j in part]]
+        out += np.einsum("ij,ij->i", left, right).tolist()
+    return out
+
+
+def link_docs(
+    docs: Sequence[Doc], *, adjust: Adjust | None = None, image_root: Path | None = None
+) -> Linked:
+    """Link extracted adverts: :func:`~threadline.link.signatures.sign_docs` (pictures found
+    as files under ``image_root`` hashed), then :func:`link_signatures`."""
+    signatures = [sig for sig in sign_docs(docs, image_root=image_root) if sig is not None]
     return link_signatures(signatures, adjust=adjust)

@@ -33,8 +33,9 @@ from datetime import UTC, datetime
 from threadline.link.blocking import LINKING_KINDS
 from threadline.model import LinkSignature
 
-JUDGED_KINDS = LINKING_KINDS | {"wording"}
-"""Kinds of key that can join adverts (and so are judged): identifiers and the wording."""
+JUDGED_KINDS = LINKING_KINDS | {"wording", "picture"}
+"""Kinds of key that can join adverts (and so are judged): identifiers, the wording and
+pictures (groups of near copies, see :mod:`threadline.link.pictures`)."""
 COVERAGE = 0.5
 """A group prints a shared line in under this share of its adverts around the time it does."""
 MIN_INTERLEAVED = 3
@@ -261,6 +262,11 @@ def _minority(group_times: list[float], key_times: list[float], count: int) -> b
     return count / max(1, last - first) < COVERAGE
 
 
+EVIDENCE_KINDS = JUDGED_KINDS | {"line"}
+"""Kinds of key that count as evidence when two records share them: the judged kinds, and
+business service lines (weak evidence that never joins, see ``blocking.SERVICE_LINES``)."""
+
+
 def shared_keys(a: LinkSignature, b: LinkSignature) -> list[str]:
-    """The judged keys two records share, sorted."""
-    return sorted(k for k in set(a.keys) & set(b.keys) if key_kind(k) in JUDGED_KINDS)
+    """The keys two records share that count as evidence, sorted."""
+    return sorted(k for k in set(a.keys) & set(b.keys) if key_kind(k) in EVIDENCE_KINDS)

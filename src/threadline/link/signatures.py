@@ -36,12 +36,16 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from threadline.indicators.fold import fold
 from threadline.link.blocking import LINKING_KINDS, identifier_keys
+from threadline.link.images import ImageHash, image_hashes, pdq_keys
+from threadline.link.style import style_vectors
 from threadline.model import Ad, Doc, Identifier, LinkSignature
 
 ALGORITHM = "minhash-tok3-affine32"
@@ -254,9 +258,33 @@ class _Prepared:
     hashes: list[int]
     keys: list[str]
     language: str
+    pictures: tuple[str, ...] = ()
 
 
-def _prepare(doc: Doc) -> _Prepared | None:
+def pictures_of(ad: Ad, root: Path | None) -> tuple[str, ...]:
+    """PDQ hashes of the advert's pictures that are local files under ``root`` and good
+    enough to compare (none without a root: nothing is ever downloaded)."""
+    if root is None or not ad.images:
+        return ()
+    found = image_hashes(ad, root)
+    return tuple(sorted({h.pdq for h in found if isinstance(h, ImageHash) and h.usable}))
+
+
+def picture_keys(pictures: Sequence[str]) -> list[str]:
+    """Blocking keys of the pictures (``pdq=<chunk>``): near copies share at least one."""
+    return sorted({f"pdq={k}" for pdq in pictures for k in pdq_keys(pdq)})
+
+
+def pack_style(vector: Sequence[float]) -> bytes:
+    """A style vector as signed bytes (values in [-1, 1], times 127)."""
+    return np.clip(np.round(np.asarray(vector) * 127), -127, 127).astype(np.int8).tobytes()
+
+
+def unpack_style(style: bytes) -> npt.NDArray[np.float64]:
+    return np.frombuffer(style, dtype=np.int8).astype(np.float64) / 127
+
+
+def _prepare(doc: Doc, root: Path | None = None) -> _Prepared | None:
     ad = doc.ad
     if ad is None:
         return None
@@ -268,10 +296,14 @@ def _prepare(doc: Doc) -> _Prepared | None:
     if text.strip():
         keys.append(_wording(folded, spans, doc.identifiers))
     language = ad.language or next((i.value for i in doc.identifiers if i.kind == "language"), "")
-    return _Prepared(ad, shingle_hashes(tokens) if tokens else [], keys, language)
+    pictures = pictures_of(ad, root)
+    keys += picture_keys(pictures)
+    return _Prepared(ad, shingle_hashes(tokens) if tokens else [], keys, language, pictures)
 
 
-def sign_docs(docs: Iterable[Doc], batch: int = 2048) -> list[LinkSignature | None]:
+def sign_docs(
+    docs: Iterable[Doc], batch: int = 2048, *, image_root: Path | None = None
+) -> list[LinkSignature | None]:
     """:func:`sign_doc` over many documents, the MinHashes computed a batch at a time (the
     same records, several times faster than one by one)."""
     out: list[LinkSignature | None] = []
@@ -280,7 +312,7 @@ def sign_docs(docs: Iterable[Doc], batch: int = 2048) -> list[LinkSignature | No
     gc.disable()  # many small objects, no cycles: a collection would walk every live record
     try:
         for doc in docs:
-            chunk.append(_prepare(doc))
+            chunk.append(_prepare(doc, image_root))
             if len(chunk) >= batch:
                 out += _sign_prepared(chunk)
                 chunk = []
@@ -304,6 +336,8 @@ def _sign_prepared(prepared: Sequence[_Prepared | None]) -> list[LinkSignature |
         )
         values = _minhash_batch(hashes, starts).astype("<u4")
         minhashes = {id(p): values[i].tobytes() for i, p in enumerate(with_words)}
+    present = [p for p in prepared if p is not None]
+    styles = dict(zip(map(id, present), style_vectors([p.ad.text for p in present]), strict=True))
     out: list[LinkSignature | None] = []
     for p in prepared:
         if p is None:
@@ -322,18 +356,20 @@ def _sign_prepared(prepared: Sequence[_Prepared | None]) -> list[LinkSignature |
                 place=ad.place or "",
                 source=ad.source,
                 language=p.language,
+                pictures=p.pictures,
+                style=pack_style(styles[id(p)]),
             )
         )
     return out
 
 
-def sign_doc(doc: Doc) -> LinkSignature | None:
+def sign_doc(doc: Doc, *, image_root: Path | None = None) -> LinkSignature | None:
     """The compact record linking works on, or None for a document without an advert.
 
     Keys: the linking identifiers (``phone=+33...``, ``handle=telegram:x``...) and the wording
     key. The MinHash is empty for a template without words.
     """
-    return _sign_prepared([_prepare(doc)])[0]
+    return _sign_prepared([_prepare(doc, image_root)])[0]
 
 
 def similarity(a: LinkSignature, b: LinkSignature) -> float:

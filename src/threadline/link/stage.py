@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from threadline.link.signatures import sign_doc, sign_docs
 from threadline.model import Doc
@@ -19,20 +20,22 @@ SIGN_NAME, SIGN_VERSION = "link.sign", 1
 
 @dataclass(frozen=True, slots=True)
 class SignStage:
-    """``link.sign@1``: the advert's template MinHash, blocking keys and the facts linking
-    weighs."""
+    """``link.sign@1``: the advert's template MinHash, writing style, picture hashes, blocking
+    keys and the facts linking weighs. Pictures are hashed only when they are local files
+    under ``image_root`` (nothing is ever downloaded)."""
 
     name: str = SIGN_NAME
     version: int = SIGN_VERSION
     requires: frozenset[str] = frozenset({"ad", "identifiers"})
     assigns: frozenset[str] = frozenset({"signature"})
+    image_root: Path | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        signature = sign_doc(doc)
+        signature = sign_doc(doc, image_root=self.image_root)
         return doc if signature is None else replace(doc, signature=signature)
 
     def batch(self, docs: Sequence[Doc]) -> list[Doc]:
-        signed = sign_docs(docs)
+        signed = sign_docs(docs, image_root=self.image_root)
         return [
             doc if sig is None else replace(doc, signature=sig)
             for doc, sig in zip(docs, signed, strict=True)
@@ -42,6 +45,6 @@ class SignStage:
 sign_advert = SignStage()
 
 
-def link_stages() -> list[SignStage]:
+def link_stages(image_root: Path | None = None) -> list[SignStage]:
     """The linking stages that run per advert, after extraction."""
-    return [sign_advert]
+    return [sign_advert if image_root is None else SignStage(image_root=image_root)]

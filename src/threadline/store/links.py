@@ -46,6 +46,8 @@ LINK_COLUMNS = ("a", "b", "weight", "evidence", "stage")
 CHUNK = 500
 """Values per ``IN (...)`` list."""
 _SIGNATURE_FIELDS = tuple(f.name for f in dataclasses.fields(LinkSignature))
+_BYTES_FIELDS = frozenset(f.name for f in dataclasses.fields(LinkSignature) if f.type == "bytes")
+"""Fields kept as hex text in the JSON column (the MinHash has a column of its own)."""
 
 
 def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
@@ -71,7 +73,7 @@ def _plain_json(value: Any) -> Any:
 
 def signature_row(sig: LinkSignature, stage: str) -> dict[str, Any]:
     data = {
-        name: getattr(sig, name)
+        name: getattr(sig, name).hex() if name in _BYTES_FIELDS else getattr(sig, name)
         for name in _SIGNATURE_FIELDS
         if name not in ("ad_id", "settings", "minhash")
     }
@@ -86,7 +88,11 @@ def signature_row(sig: LinkSignature, stage: str) -> dict[str, Any]:
 
 
 def signature_from_row(row: RowMapping) -> LinkSignature:
-    data = {k: _tuples(v) for k, v in row["data"].items() if k in _SIGNATURE_FIELDS}
+    data: dict[str, Any] = {
+        k: bytes.fromhex(v) if k in _BYTES_FIELDS else _tuples(v)
+        for k, v in row["data"].items()
+        if k in _SIGNATURE_FIELDS
+    }
     return LinkSignature(
         ad_id=row["ad_id"], settings=row["settings"], minhash=bytes(row["minhash"]), **data
     )
