@@ -6,6 +6,7 @@ Every command calls the same core functions as the API; no analysis happens here
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
@@ -48,6 +49,10 @@ from threadline.render import (
 from threadline.render_link import operations_view
 from threadline.render_risk import explanation_view, scan_json, scan_summary
 from threadline.scan import scan
+
+PARALLEL_FROM = 20_000
+"""Adverts to scan above which the stages run in one process per core (starting the
+processes and loading their tables takes a few seconds)."""
 
 app = typer.Typer(
     name="threadline",
@@ -272,6 +277,15 @@ def scan_cmd(
             "there are hashed (PDQ) for linking. Nothing is ever downloaded.",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes for the stages over the store (default: one per core for "
+            f"more than {PARALLEL_FROM:,} adverts, else one).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Extract identifiers, flag indicators and score risk: over the store, or over files.
 
@@ -289,7 +303,11 @@ def scan_cmd(
     with open_cli_store() as store:
         try:
             signing = link_stages(images)
-            report = scan(store, [*stages, *signing], progress=True, new_only=new)
+            todo = store.count_unsigned() if new else store.count_ads()
+            processes = workers or ((os.cpu_count() or 1) if todo > PARALLEL_FROM else 1)
+            report = scan(
+                store, [*stages, *signing], progress=True, new_only=new, workers=processes
+            )
         except ThreadlineError as exc:
             fail(str(exc))
         stats_now = store.stats()

@@ -11,13 +11,17 @@ dropped and never aborts the batch.
 
 from __future__ import annotations
 
+import copyreg
 import gc
+import importlib
 import itertools
-from collections import Counter
+import multiprocessing
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 import orjson
@@ -32,6 +36,21 @@ from rich.progress import (
 
 from threadline.errors import PipelineError, RecordError
 from threadline.model import DOC_FIELDS, Doc, Quarantined
+
+
+def _mapping_proxy(values: dict[str, object]) -> MappingProxyType[str, object]:
+    return MappingProxyType(values)
+
+
+def _reduce_mapping_proxy(
+    proxy: MappingProxyType[str, object],
+) -> tuple[Callable[[dict[str, object]], MappingProxyType[str, object]], tuple[dict[str, object]]]:
+    return _mapping_proxy, (dict(proxy),)
+
+
+# Derived values keep their ``attrs`` read-only as MappingProxyType, which pickle does not
+# know; batches cross process boundaries (worker processes, Dask), so teach it the copy.
+copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)
 
 RECORD_EXCERPT_CHARS = 100_000
 """How much of a failing record the quarantine keeps verbatim; the locator finds the rest."""
@@ -94,6 +113,18 @@ class FunctionStage:
 
     def __call__(self, doc: Doc) -> Doc:
         return self.func(doc)
+
+    def __reduce__(self) -> tuple[Callable[[str, str], FunctionStage], tuple[str, str]]:
+        # ``@stage`` puts this object where the function was, so the function cannot be
+        # pickled by name; the stage is sent to worker processes as that name instead
+        return _stage_by_name, (self.func.__module__, self.func.__qualname__)
+
+
+def _stage_by_name(module: str, name: str) -> FunctionStage:
+    found = getattr(importlib.import_module(module), name)
+    if not isinstance(found, FunctionStage):
+        raise PipelineError(f"{module}.{name} is not a stage")
+    return found
 
 
 def stage(
@@ -263,13 +294,20 @@ def run(
     total: int | None = None,
     description: str = "processing",
     available: Iterable[str] = ("raw",),
+    workers: int = 1,
 ) -> RunReport:
     """Run ``items`` through ``stages`` in batches, handing each batch to ``sink``.
 
     The sink is expected to write a batch in one transaction, so an interrupted run leaves
-    no half-written batch and running it again completes the job.
+    no half-written batch and running it again completes the job. With ``workers`` > 1 the
+    stages run in that many processes (they are pure, so batches can go anywhere), while this
+    process reads, writes and keeps the batches in order.
     """
     check_order(stages, available)
+    if workers > 1:
+        return _run_in_processes(
+            items, stages, sink, batch_size, progress, total, description, workers
+        )
     write = sink or _no_sink
     report = RunReport()
     columns = (
@@ -325,3 +363,60 @@ def _few_collections() -> Iterator[None]:
 
 def _write(sink: Sink, batch: Batch) -> tuple[Batch, SinkResult]:
     return batch, sink(batch)
+
+
+def _worker_start() -> None:
+    # a worker holds the stages' tables for its whole life: keep them out of collections
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _run_in_processes(
+    items: Iterable[Doc | Quarantined],
+    stages: Sequence[Stage],
+    sink: Sink | None,
+    batch_size: int,
+    progress: bool,
+    total: int | None,
+    description: str,
+    workers: int,
+) -> RunReport:
+    write = sink or _no_sink
+    report = RunReport()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    # forkserver, not fork: this process has threads (the writer, the progress bar), and a
+    # forked copy of a threaded process can inherit a lock held by a thread it does not have
+    context = multiprocessing.get_context("forkserver")
+    with (
+        ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool,
+        _few_collections(),
+        Progress(*columns, disable=not progress, transient=False) as bar,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="threadline-sink") as writer,
+    ):
+        task = bar.add_task(description, total=total)
+        running: deque[Future[Batch]] = deque()
+        written: Future[tuple[Batch, SinkResult]] | None = None
+
+        def hand_on(done: Future[Batch]) -> Future[tuple[Batch, SinkResult]]:
+            nonlocal written
+            if written is not None:
+                report.add(*written.result())
+                bar.update(task, completed=report.read)
+            return writer.submit(_write, write, done.result())
+
+        for chunk in _batched(items, batch_size):
+            running.append(pool.submit(process_batch, chunk, list(stages)))
+            # batches in flight: one per worker and one waiting, so no worker idles
+            if len(running) > workers:
+                written = hand_on(running.popleft())
+        while running:
+            written = hand_on(running.popleft())
+        if written is not None:
+            report.add(*written.result())
+            bar.update(task, completed=report.read)
+    return report

@@ -22,6 +22,7 @@ def scan(
     batch_size: int = 5000,
     progress: bool = False,
     new_only: bool = False,
+    workers: int = 1,
 ) -> RunReport:
     """Run ``stages`` over every stored advert (``new_only``: those never scanned);
     ``report.written`` counts derived values."""
@@ -44,4 +45,5 @@ def scan(
         total=store.count_unsigned() if new_only else store.count_ads(),
         description="scanning",
         available=("raw", "ad"),
+        workers=workers,
     )
