@@ -8,6 +8,7 @@ run (all of them, or only what new adverts touched), judgements by analysts, nev
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -43,6 +44,7 @@ from threadline.store.schema import (
 from threadline.store.writers import Writer
 
 LINK_COLUMNS = ("a", "b", "weight", "evidence", "stage")
+SIGNATURE_COLUMNS = ("ad_id", "stage", "settings", "minhash", "data", "digest", "linked")
 CHUNK = 500
 """Values per ``IN (...)`` list."""
 _SIGNATURE_FIELDS = tuple(f.name for f in dataclasses.fields(LinkSignature))
@@ -62,27 +64,23 @@ def _tuples(value: Any) -> Any:
     return value
 
 
-def _plain_json(value: Any) -> Any:
-    """``value`` as it comes back from a JSON column (tuples as lists)."""
-    if isinstance(value, tuple | list):
-        return [_plain_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain_json(v) for k, v in value.items()}
-    return value
-
-
 def signature_row(sig: LinkSignature, stage: str) -> dict[str, Any]:
     data = {
         name: getattr(sig, name).hex() if name in _BYTES_FIELDS else getattr(sig, name)
         for name in _SIGNATURE_FIELDS
         if name not in ("ad_id", "settings", "minhash")
     }
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (sig.settings.encode(), sig.minhash, to_json(data).encode()):
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
     return {
         "ad_id": sig.ad_id,
         "stage": stage,
         "settings": sig.settings,
         "minhash": sig.minhash,
         "data": data,
+        "digest": digest.hexdigest(),
         "linked": False,
     }
 
@@ -141,32 +139,38 @@ class LinkTables:
         self, conn: Connection, ad_ids: Sequence[str], sigs: Sequence[LinkSignature], stage: str
     ) -> None:
         """Replace these adverts' signatures and keys. A signature that a re-scan made anew
-        keeps its ``linked`` mark only if nothing in it changed: an incremental run then
-        weighs just the adverts that are new or read differently."""
+        keeps its ``linked`` mark only if nothing in it changed (same digest): an incremental
+        run then weighs just the adverts that are new or read differently."""
         rows = {s.ad_id: signature_row(s, stage) for s in sigs}
+        unchanged: set[str] = set()
         for chunk in _chunks(ad_ids):
-            held = select(
-                link_signatures.c.ad_id,
-                link_signatures.c.settings,
-                link_signatures.c.minhash,
-                link_signatures.c.data,
-            ).where(link_signatures.c.ad_id.in_(chunk), link_signatures.c.linked.is_(True))
-            for ad_id, settings, minhash, data in conn.execute(held):
+            held = select(link_signatures.c.ad_id, link_signatures.c.digest).where(
+                link_signatures.c.ad_id.in_(chunk), link_signatures.c.linked.is_(True)
+            )
+            for ad_id, digest in conn.execute(held):
                 row = rows.get(ad_id)
-                if row is not None and (settings, bytes(minhash), data) == (
-                    row["settings"],
-                    row["minhash"],
-                    _plain_json(row["data"]),
-                ):
-                    row["linked"] = True
+                if row is not None and row["digest"] == digest:
+                    unchanged.add(ad_id)
             conn.execute(delete(link_keys).where(link_keys.c.ad_id.in_(chunk)))
             conn.execute(delete(link_signatures).where(link_signatures.c.ad_id.in_(chunk)))
         if not sigs:
             return
-        conn.execute(insert(link_signatures), list(rows.values()))
-        keys = [{"key": k, "ad_id": s.ad_id} for s in sigs for k in sorted(set(s.keys))]
-        if keys:
-            conn.execute(insert(link_keys), keys)
+        # pre-encoded rows through the batch writer: a scan writes one signature per advert
+        encoded = [
+            (
+                r["ad_id"],
+                r["stage"],
+                r["settings"],
+                r["minhash"],
+                to_json(r["data"]),
+                r["digest"],
+                r["ad_id"] in unchanged,
+            )
+            for r in rows.values()
+        ]
+        self._writer.insert(conn, "link_signatures", SIGNATURE_COLUMNS, encoded)
+        keys = [(k, s.ad_id) for s in sigs for k in sorted(set(s.keys))]
+        self._writer.insert(conn, "link_keys", ("key", "ad_id"), keys)
 
     @staticmethod
     def _unsigned() -> ColumnElement[bool]:

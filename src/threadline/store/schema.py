@@ -192,6 +192,7 @@ link_signatures = Table(
     Column("settings", Text, nullable=False),
     Column("minhash", LargeBinary, nullable=False),
     Column("data", JSON, nullable=False),
+    Column("digest", Text, nullable=False),
     Column("linked", Boolean, nullable=False),
     Index(None, "linked"),
 )

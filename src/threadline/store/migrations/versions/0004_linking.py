@@ -47,6 +47,8 @@ def upgrade() -> None:
         sa.Column("settings", sa.Text(), nullable=False),
         sa.Column("minhash", sa.LargeBinary(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
+        # a hash of the three above: a re-scan compares it to tell a changed signature
+        sa.Column("digest", sa.Text(), nullable=False),
         # false until a linking run has weighed the advert: what an incremental run picks up
         sa.Column("linked", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("ad_id", name="pk_link_signatures"),
