@@ -15,10 +15,9 @@ import copyreg
 import gc
 import importlib
 import itertools
-import multiprocessing
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -294,20 +293,13 @@ def run(
     total: int | None = None,
     description: str = "processing",
     available: Iterable[str] = ("raw",),
-    workers: int = 1,
 ) -> RunReport:
     """Run ``items`` through ``stages`` in batches, handing each batch to ``sink``.
 
     The sink is expected to write a batch in one transaction, so an interrupted run leaves
-    no half-written batch and running it again completes the job. With ``workers`` > 1 the
-    stages run in that many processes (they are pure, so batches can go anywhere), while this
-    process reads, writes and keeps the batches in order.
+    no half-written batch and running it again completes the job.
     """
     check_order(stages, available)
-    if workers > 1:
-        return _run_in_processes(
-            items, stages, sink, batch_size, progress, total, description, workers
-        )
     write = sink or _no_sink
     report = RunReport()
     columns = (
@@ -365,23 +357,12 @@ def _write(sink: Sink, batch: Batch) -> tuple[Batch, SinkResult]:
     return batch, sink(batch)
 
 
-def _worker_start() -> None:
-    # a worker holds the stages' tables for its whole life: keep them out of collections
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-
-
-def _run_in_processes(
-    items: Iterable[Doc | Quarantined],
-    stages: Sequence[Stage],
-    sink: Sink | None,
-    batch_size: int,
-    progress: bool,
-    total: int | None,
-    description: str,
-    workers: int,
-) -> RunReport:
-    write = sink or _no_sink
-    report = RunReport()
+@contextmanager
+def progress_bar(
+    description: str, total: int | None, *, enabled: bool
+) -> Iterator[Callable[[int], None]]:
+    """A progress bar like :func:`run`'s, for runners that batch work elsewhere (worker
+    processes); yields ``advance(n)``."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -389,34 +370,6 @@ def _run_in_processes(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    # forkserver, not fork: this process has threads (the writer, the progress bar), and a
-    # forked copy of a threaded process can inherit a lock held by a thread it does not have
-    context = multiprocessing.get_context("forkserver")
-    with (
-        ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool,
-        _few_collections(),
-        Progress(*columns, disable=not progress, transient=False) as bar,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="threadline-sink") as writer,
-    ):
+    with Progress(*columns, disable=not enabled, transient=False) as bar:
         task = bar.add_task(description, total=total)
-        running: deque[Future[Batch]] = deque()
-        written: Future[tuple[Batch, SinkResult]] | None = None
-
-        def hand_on(done: Future[Batch]) -> Future[tuple[Batch, SinkResult]]:
-            nonlocal written
-            if written is not None:
-                report.add(*written.result())
-                bar.update(task, completed=report.read)
-            return writer.submit(_write, write, done.result())
-
-        for chunk in _batched(items, batch_size):
-            running.append(pool.submit(process_batch, chunk, list(stages)))
-            # batches in flight: one per worker and one waiting, so no worker idles
-            if len(running) > workers:
-                written = hand_on(running.popleft())
-        while running:
-            written = hand_on(running.popleft())
-        if written is not None:
-            report.add(*written.result())
-            bar.update(task, completed=report.read)
-    return report
+        yield lambda n: bar.advance(task, n)

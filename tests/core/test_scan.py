@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from threadline.extract.base import ExtractStage, Found
 from threadline.model import Ad, Doc, Span
+from threadline.pipeline import Stage
 from threadline.scan import scan
 from threadline.store import SqlStore
 
@@ -57,3 +59,34 @@ def test_scan_writes_identifiers_with_provenance_and_rescans_replace(
     assert newer.written == 2
     assert store.stats().identifiers == {"phone": 2}  # the old version's values replaced
     assert {i.stage for i in store.identifiers_of("a1")} == {"extract.test_numbers@2"}
+
+
+def test_a_scan_in_worker_processes_writes_what_one_process_writes(tmp_path: Path) -> None:
+    from threadline.extract import all_stages
+    from threadline.indicators import indicator_stages
+    from threadline.ingest import ingest
+    from threadline.link.stage import link_stages
+    from threadline.store import open_store
+    from threadline.synth import generate
+
+    generate(400, 3, tmp_path / "corpus")
+    stages: list[Stage] = [*all_stages(), *indicator_stages(), *link_stages()]
+    found = []
+    for workers in (1, 2):
+        with open_store(f"sqlite:///{tmp_path / f'w{workers}.db'}") as store:
+            ingest([tmp_path / "corpus" / "adverts.jsonl"], store, source="synth")
+            report = scan(store, stages, batch_size=150, workers=workers)
+            assert report.read == 400
+            ids = sorted(ad.id for page in store.iter_ads() for ad in page)
+            found.append(
+                [
+                    (
+                        [(i.kind, i.value, i.span) for i in store.identifiers_of(ad_id)],
+                        [f.rule_id for f in store.flags_of(ad_id)],
+                        store.signatures_of([ad_id]),
+                    )
+                    for ad_id in ids
+                ]
+            )
+    assert found[0] == found[1]
+    assert any(identifiers for identifiers, _, _ in found[0])

@@ -205,6 +205,27 @@ class SqlStore(LinkTables):
             last = int(rows[-1]["seq"])
             yield [ad_from_row(r) for r in rows]
 
+    def seq_ranges(self, batch_size: int, *, unscanned: bool = False) -> list[tuple[int, int]]:
+        """``(first, last)`` storage positions of consecutive batches of adverts (each
+        ``batch_size`` adverts), for workers that read their batch themselves."""
+        stmt = select(ads.c.seq).order_by(ads.c.seq)
+        if unscanned:
+            stmt = stmt.where(self._unsigned())
+        with self._connect("planning batches") as conn:
+            seqs = [int(x) for x in conn.execute(stmt).scalars()]
+        return [
+            (seqs[i], seqs[min(i + batch_size, len(seqs)) - 1])
+            for i in range(0, len(seqs), batch_size)
+        ]
+
+    def ads_between(self, first: int, last: int, *, unscanned: bool = False) -> list[Ad]:
+        """The adverts stored at positions ``first`` to ``last``, in storage order."""
+        stmt = select(ads).where(ads.c.seq >= first, ads.c.seq <= last).order_by(ads.c.seq)
+        if unscanned:
+            stmt = stmt.where(self._unsigned())
+        with self._connect("reading adverts") as conn:
+            return [ad_from_row(r) for r in conn.execute(stmt).mappings()]
+
     def identifiers_of(self, ad_id: str) -> list[Identifier]:
         stmt = (
             select(identifiers)
