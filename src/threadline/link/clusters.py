@@ -30,16 +30,14 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from threadline.model import Link, Operation
 
 STAGE = "link.cluster@2"
 SPLIT_FROM = 500
 """A component with more adverts than this is oversized: no analyst reads it whole, and it is
-more likely several operations glued together. The largest operation found in the synthetic
-corpora has 33 adverts; 500 leaves room for real operations fifteen times larger before
-community detection, which would cut their chains, is tried at all."""
+more likely several operations glued together. The largest operation found in the 1,500- and
+5,000-advert synthetic corpora has 33 adverts; 500 leaves room for real operations fifteen
+times larger before community detection, which would cut their chains, is tried at all."""
 MIN_PART = 5
 """Smallest part a split may leave: below this, a few adverts hanging on by one key are more
 likely the operation's own stragglers than another operation."""
@@ -301,6 +299,8 @@ def oversized_parts(members: Sequence[str], links: Sequence[Link]) -> list[list[
     advert of the smaller, or by a key holding links inside both: one operation's identifier
     running through), parts under ``MIN_PART`` joined to the part they have most links with.
     One part means no split."""
+    import networkx as nx  # only here: importing it takes a fifth of a second
+
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(sorted(members))
     for link in sorted(links, key=_order):
