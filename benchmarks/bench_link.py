@@ -56,12 +56,12 @@ def pairs(groups: Iterable[Iterable[str]]) -> set[Pair]:
     return {p for g in groups for p in itertools.combinations(sorted(g), 2)}
 
 
-def corpus(n: int, seed: int) -> Path:
-    """``bench-data/synth-<n>-<seed>``, generated on first use."""
-    out = DATA / f"synth-{n}-{seed}"
+def corpus(n: int, seed: int, *, images: bool = False) -> Path:
+    """``bench-data/synth-<n>-<seed>`` (``-images``: with picture files), made on first use."""
+    out = DATA / (f"synth-{n}-{seed}" + ("-images" if images else ""))
     if not (out / "truth.jsonl").exists():
         cmd = [sys.executable, "-m", "threadline.cli", "synth", "--ads", str(n)]
-        cmd += ["--seed", str(seed), "--out", str(out)]
+        cmd += ["--seed", str(seed), "--out", str(out)] + (["--images"] if images else [])
         subprocess.run(cmd, check=True, cwd=ROOT)
     return out
 
@@ -216,6 +216,24 @@ def run_corpus(n: int, seed: int) -> tuple[dict[str, list[list[str]]], Linked, l
     return tables, linked, speeds
 
 
+def pictures_rows(n: int, seed: int) -> list[list[str]]:
+    """Quality on a corpus written with picture files, linked without and with them."""
+    folder = corpus(n, seed, images=True)
+    truth = load_truth(folder)
+    docs = extracted_docs(folder)
+    source = {d.ad.id: d.ad.source_id or "" for d in docs if d.ad}
+    rows = []
+    for label, root in (("without pictures", None), ("with pictures (PDQ)", folder)):
+        start = time.perf_counter()
+        signatures = [s for s in sign_docs(docs, image_root=root) if s is not None]
+        linked = link_signatures(signatures)
+        seconds = time.perf_counter() - start
+        group_of = {source[k]: v for k, v in linked.operation_of().items()}
+        kind = quality_rows(truth, group_of)["kind"]
+        rows.append([f"{n:,} (seed {seed}), {label}", *kind[0][3:6], f"{n / seconds:,.0f}"])
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument(
@@ -223,8 +241,26 @@ def main(argv: list[str] | None = None) -> None:
         action="append",
         help="N:SEED synthetic adverts (repeatable); default 1500:23, 5000:11, 20000:11",
     )
+    parser.add_argument(
+        "--pictures",
+        action="append",
+        default=[],
+        help="N:SEED corpus written with picture files, linked without and with them",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not append to docs")
     args = parser.parse_args(argv)
+    if args.pictures:
+        header = ["corpus", "precision", "recall", "ARI", "adverts/s (sign + link)"]
+        rows = [r for c in args.pictures for r in pictures_rows(*map(int, c.split(":")))]
+        print(markdown_table(header, rows))
+        if not args.no_record:
+            note = (
+                "corpora written by `threadline synth --images` (abstract pictures, each re-post "
+                "a re-encoded copy, a quarter of them cropped); speed includes hashing pictures"
+            )
+            append_results("Linking with pictures", header, rows, note)
+        if not args.corpus:
+            return
     corpora = [tuple(map(int, c.split(":"))) for c in args.corpus] if args.corpus else CORPORA
 
     sizes_header = [
