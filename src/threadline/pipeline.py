@@ -28,6 +28,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -279,6 +280,16 @@ def _batched(items: Iterable[Doc | Quarantined], size: int) -> Iterator[list[Doc
         yield chunk
 
 
+def _bar_columns() -> tuple[ProgressColumn, ...]:
+    return (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+
+
 def _no_sink(batch: Batch) -> SinkResult:
     return SinkResult(written=len(batch.docs), duplicate=0)
 
@@ -302,13 +313,7 @@ def run(
     check_order(stages, available)
     write = sink or _no_sink
     report = RunReport()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
+    columns = _bar_columns()
     with (
         _few_collections(),
         Progress(*columns, disable=not progress, transient=False) as bar,
@@ -363,13 +368,7 @@ def progress_bar(
 ) -> Iterator[Callable[[int], None]]:
     """A progress bar like :func:`run`'s, for runners that batch work elsewhere (worker
     processes); yields ``advance(n)``."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
+    columns = _bar_columns()
     with Progress(*columns, disable=not enabled, transient=False) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from threadline.model import Link, Operation
@@ -69,8 +69,8 @@ def operation_id(members: Sequence[str]) -> str:
     return "op-" + hashlib.sha256(min(members).encode()).hexdigest()[:12]
 
 
-def components(links: Sequence[Link]) -> list[list[str]]:
-    """Connected components of ``links`` (union-find), each sorted, in no particular order."""
+def roots(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Union-find over ``pairs``: each member mapped to its group's smallest member."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -80,13 +80,18 @@ def components(links: Sequence[Link]) -> list[list[str]]:
             x = parent[x]
         return x
 
-    for link in links:
-        ra, rb = find(link.a), find(link.b)
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+    return {member: find(member) for member in parent}
+
+
+def components(links: Sequence[Link]) -> list[list[str]]:
+    """Connected components of ``links`` (union-find), each sorted, in no particular order."""
     groups: dict[str, list[str]] = {}
-    for member in parent:
-        groups.setdefault(find(member), []).append(member)
+    for member, root in roots((link.a, link.b) for link in links).items():
+        groups.setdefault(root, []).append(member)
     return [sorted(g) for g in groups.values()]
 
 

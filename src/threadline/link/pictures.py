@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
+from threadline.link.clusters import roots
 from threadline.link.images import PDQ_MATCH, pdq_distance
 from threadline.model import LinkSignature
 
@@ -35,27 +36,21 @@ def with_picture_keys(signatures: Sequence[LinkSignature]) -> list[LinkSignature
                 buckets.setdefault(key, set()).update(sig.pictures)
     if not buckets:
         return list(signatures)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    matched: list[tuple[str, str]] = []
     checked: set[tuple[str, str]] = set()
     for hashes in buckets.values():
         if len(hashes) < 2 or len(hashes) > MAX_BUCKET:
             continue
-        for a, b in itertools.combinations(sorted(hashes), 2):
-            if (a, b) in checked:
-                continue
-            checked.add((a, b))
-            if pdq_distance(a, b) <= PDQ_MATCH:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+        for pair in itertools.combinations(sorted(hashes), 2):
+            if pair not in checked:
+                checked.add(pair)
+                if pdq_distance(*pair) <= PDQ_MATCH:
+                    matched.append(pair)
+    root = roots(matched)
+
+    def find(pdq: str) -> str:
+        return root.get(pdq, pdq)
+
     shown: dict[str, set[str]] = {}
     for sig in signatures:
         for pdq in sig.pictures:
