@@ -319,6 +319,9 @@ class LinkSignature:
     enough to compare; their blocking keys are among ``keys`` (``pdq=...``)."""
     style: bytes = b""
     """The writing-style vector, each value in [-1, 1] stored as a signed byte (x 127)."""
+    names: tuple[str, ...] = ()
+    """Names the advert shows (folded), for an operation's count of people presented; never
+    a linking key (a first name alone collides across posters)."""
 
 
 @dataclass(frozen=True, slots=True)

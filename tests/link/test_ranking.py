@@ -74,3 +74,12 @@ def test_no_reason_no_score() -> None:
     score, why = triage(lonely)
     assert score == 0.0
     assert why == ()
+
+
+def test_names_shown_leave_out_what_extractors_read_as_places() -> None:
+    from threadline.link.signatures import shown_names
+
+    text = "Meet Anna and Bea, new in Lyon this week"
+    lyon = text.index("Lyon")
+    assert shown_names(text, [(lyon, lyon + 4, "place")]) == ("anna", "bea")
+    assert "lyon" in shown_names(text, [])

@@ -89,6 +89,7 @@ def features(
             for key in sig.keys:
                 kind, _, value = key.partition("=")
                 keys.setdefault(kind, set()).add(value)
+            keys.setdefault("name", set()).update(sig.names)
             when = _when(sig.posted_at)
             city = fact.cities[0] if fact.cities else sig.place
             if when is not None and city:

@@ -259,6 +259,21 @@ class _Prepared:
     keys: list[str]
     language: str
     pictures: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+
+def shown_names(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[str, ...]:
+    """The names an advert shows (capitalised words inside sentences, as the template masks
+    them) outside any span an extractor read as something else (a place, a handle...), folded."""
+    found = set()
+    for m in _NAME.finditer(text):
+        word = m.group(0)
+        if word.lower() in _NOT_NAMES:
+            continue
+        if any(start < m.end() and m.start() < end for start, end, _ in spans):
+            continue
+        found.add(fold(word))
+    return tuple(sorted(found))
 
 
 def pictures_of(ad: Ad, root: Path | None) -> tuple[str, ...]:
@@ -298,7 +313,8 @@ def _prepare(doc: Doc, root: Path | None = None) -> _Prepared | None:
     language = ad.language or next((i.value for i in doc.identifiers if i.kind == "language"), "")
     pictures = pictures_of(ad, root)
     keys += picture_keys(pictures)
-    return _Prepared(ad, shingle_hashes(tokens) if tokens else [], keys, language, pictures)
+    hashes = shingle_hashes(tokens) if tokens else []
+    return _Prepared(ad, hashes, keys, language, pictures, shown_names(text, spans))
 
 
 def sign_docs(
@@ -358,6 +374,7 @@ def _sign_prepared(prepared: Sequence[_Prepared | None]) -> list[LinkSignature |
                 language=p.language,
                 pictures=p.pictures,
                 style=pack_style(styles[id(p)]),
+                names=p.names,
             )
         )
     return out
