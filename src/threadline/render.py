@@ -75,6 +75,10 @@ def stats_table(stats: StoreStats, url: str) -> RenderableType:
         for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]:
             table.add_row(_plain(f"{title}: {key}"), f"{n:,}")
     table.add_row("indicator flags", f"{stats.flags:,}")
+    table.add_row("operations (threadline link)", f"{stats.operations:,}")
+    table.add_row("adverts in an operation", f"{stats.linked_adverts:,}")
+    if stats.judgements:
+        table.add_row("analyst judgements", f"{stats.judgements:,}")
     return table
 
 

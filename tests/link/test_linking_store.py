@@ -71,6 +71,9 @@ def test_a_full_run_writes_ranked_operations_with_evidence(linked: SqlStore) -> 
     links = linked.links_among(members)
     assert links
     assert all(link.evidence for link in links)
+    stats = linked.stats()
+    assert stats.operations == linked.count_operations() == len(profiles)
+    assert stats.linked_adverts == sum(p.size for p in profiles)
     # each member is held by at least one strong link inside the operation
     held = {x for link in links if link.weight >= 0.75 for x in (link.a, link.b)}
     assert set(members) <= held

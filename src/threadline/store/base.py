@@ -45,6 +45,11 @@ class StoreStats:
     """Adverts with a risk score, per domain (job, sexual_services, other)."""
     flagged: dict[str, int] = field(default_factory=dict)
     """Adverts whose risk score reaches the threshold, per domain."""
+    operations: int = 0
+    """Operations written by the latest linking run(s)."""
+    linked_adverts: int = 0
+    """Adverts in an operation."""
+    judgements: int = 0
     backend: str = ""
 
 

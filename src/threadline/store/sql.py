@@ -30,7 +30,16 @@ from threadline.store.rows import (
     identifier_from_row,
     quarantined_from_row,
 )
-from threadline.store.schema import ads, assessments, flags, identifiers, quarantine
+from threadline.store.schema import (
+    ads,
+    assessments,
+    flags,
+    identifiers,
+    judgements,
+    operation_members,
+    operations,
+    quarantine,
+)
 from threadline.store.writers import writer_for
 
 
@@ -53,6 +62,11 @@ def _flagged(conn: Connection) -> dict[str, int]:
 SIGN_STAGE = "link.sign"
 """The stage whose output (one signature per advert) goes to the linking tables: the name of
 ``threadline.link.stage.sign_advert``, repeated because the store never imports stages."""
+
+
+def _count(conn: Connection, table: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
 
 UNKNOWN_LANGUAGE = "und"
 """ISO 639 "undetermined", the key under which stats count adverts without a language."""
@@ -324,5 +338,8 @@ class SqlStore(LinkTables):
                 flag_categories=counts(flags.c.category),
                 assessed=counts(assessments.c.domain),
                 flagged=_flagged(conn),
+                operations=_count(conn, operations),
+                linked_adverts=_count(conn, operation_members),
+                judgements=_count(conn, judgements),
                 backend=describe(self.engine),
             )
