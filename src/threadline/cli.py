@@ -273,7 +273,7 @@ def scan_cmd(
         Path | None,
         typer.Option(
             "--images",
-            help="Folder the adverts' picture references are relative to: pictures found "
+            help="Over the store: the folder picture references are relative to; pictures found "
             "there are hashed (PDQ) for linking. Nothing is ever downloaded.",
         ),
     ] = None,
@@ -297,6 +297,8 @@ def scan_cmd(
         mapping = FieldMapping.parse(map_ or [])
     except ThreadlineError as exc:
         fail(str(exc))
+    if images is not None and not images.is_dir():
+        fail(f"--images {images}: no such folder (picture references are read under it)")
     if paths:
         _scan_files(paths, [*ingest_stages(mapping), *stages], format_)
         return

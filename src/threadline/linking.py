@@ -143,11 +143,22 @@ def _full(store: SqlStore, verdicts: Verdicts, progress: Progress) -> LinkReport
     )
 
 
+class MixedSignatures(ThreadlineError):
+    """Stored signatures were made by different versions of the signing stage."""
+
+
 def _link(
     signatures: Sequence[LinkSignature],
     verdicts: Verdicts,
     known: dict[str, KeyVerdict] | None,
 ) -> Linked:
+    settings = sorted({s.settings for s in signatures})
+    if len(settings) > 1:
+        raise MixedSignatures(
+            f"the stored signatures were made with {len(settings)} different settings "
+            f"({', '.join(settings)}), which cannot be compared: run `threadline scan` to "
+            "sign every advert again, then `threadline link --full`"
+        )
     adjust = verdicts.adjuster({s.ad_id for s in signatures}) if verdicts else None
     return link_signatures(signatures, adjust=adjust, known=known)
 

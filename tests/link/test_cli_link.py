@@ -52,6 +52,8 @@ def test_link_operations_operation_and_judge(corpus: Path, tmp_path: Path) -> No
     refused = run("--db", db, "link", code=2)
     assert "run `threadline scan` first" in refused
 
+    missing = run("--db", db, "scan", "--images", str(tmp_path / "nowhere"), code=2)
+    assert "no such folder" in missing
     run("--db", db, "scan")
     first = run("--db", db, "link")
     assert "Linking (full)" in first

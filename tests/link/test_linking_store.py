@@ -162,3 +162,15 @@ def test_stored_signatures_round_trip(linked: SqlStore, store_url: str) -> None:
     finally:
         again.close()
     assert json.dumps(sorted(sig.keys))  # plain data
+
+
+def test_signatures_of_another_version_are_refused_with_what_to_do(linked: SqlStore) -> None:
+    from dataclasses import replace
+
+    from threadline.linking import MixedSignatures
+
+    first = next(iter(linked.iter_signatures(batch_size=1)))[0]
+    with linked.engine.begin() as conn:
+        linked._write_signatures(conn, [first.ad_id], [replace(first, settings="old")], "t")
+    with pytest.raises(MixedSignatures, match="run `threadline scan`"):
+        link_store(linked, full=True)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-import pytest
 
 from threadline.extract import all_stages
-from threadline.link.blocking import band_keys, block, identifier_keys
 from threadline.link.signatures import (
     NUM_PERM,
     SETTINGS,
@@ -110,7 +108,6 @@ def test_short_or_empty_texts_compare_as_nothing() -> None:
     assert empty.shingles == 0
     assert empty.minhash == b""
     assert similarity(empty, empty) == 0.0
-    assert band_keys(empty.minhash) == []
     assert shingles("two words") == {"two words"}
     assert signed("s", "Hello").shingles == 1
 
@@ -128,40 +125,6 @@ def test_the_wording_key_ignores_how_contacts_and_figures_are_written_but_not_th
     assert key[0] == key[1]
     assert key[2] != key[0]
     assert key[3] != key[0]
-
-
-def test_bands_pair_reposts_and_identifiers_pair_shared_phones() -> None:
-    a = signed("a", fill("Anna", 22, "Lyon", 150, "+33 6 12 34 56 78"))
-    b_doc = extracted("b", fill("Anna", 24, "Marseille", 180, "+33 7 81 22 43 90"))
-    c_doc = extracted("c", OTHER + " Call +33 7 81 22 43 90")
-    b, c = sign_doc(b_doc), sign_doc(c_doc)
-    assert b is not None
-    assert c is not None
-    keys = {
-        "a": band_keys(a.minhash),
-        "b": band_keys(b.minhash) + identifier_keys(b_doc.identifiers),
-        "c": band_keys(c.minhash) + identifier_keys(c_doc.identifiers),
-    }
-    blocks = block(keys)
-    assert ("a", "b") in blocks.pairs
-    assert all(k.startswith("band:") for k in blocks.pairs[("a", "b")])
-    assert blocks.pairs[("b", "c")] == ["phone=+33781224390"]
-    assert ("a", "c") not in blocks.pairs
-
-
-def test_a_key_shared_by_too_many_adverts_is_a_hub_not_a_pair_factory() -> None:
-    keys = {f"ad{n:03}": ["phone=+15550100", f"own={n}"] for n in range(300)}
-    keys["ad000"].append("email=x@y.example")
-    keys["ad001"].append("email=x@y.example")
-    blocks = block(keys, max_bucket=50)
-    assert blocks.hubs == {"phone=+15550100": 300}
-    assert blocks.pairs == {("ad000", "ad001"): ["email=x@y.example"]}
-
-
-def test_bands_must_fit_the_signature() -> None:
-    one = signed("a", OTHER)
-    with pytest.raises(ValueError, match="permutations"):
-        band_keys(one.minhash, bands=64, rows=4)
 
 
 def test_names_inside_sentences_are_masked_as_a_slot() -> None:

@@ -51,8 +51,9 @@ in ``docs/benchmarks.md``, discussion in ``docs/images-and-style.md``):
 
 Twelve runs (four of 22 bits, eight of 21) keep the cost near-linear up to millions of
 pictures for 94.5% of the matched pairs; a pair missed can still be joined through another
-copy of the picture or the operation's other evidence. A key shared by hundreds
-of adverts (one stock picture) is set aside as a hub by :func:`threadline.link.blocking.block`.
+copy of the picture or the operation's other evidence. Near copies become one
+``picture=`` key (:mod:`threadline.link.pictures`), and a stock picture shown by unrelated
+posters is judged a shared key (a hub) like a help line.
 """
 
 from __future__ import annotations
