@@ -115,8 +115,14 @@ def _scan_in_processes(
         progress_bar("scanning", total, enabled=progress) as advance,
     ):
         futures = [pool.submit(_scan_batch, first, last, new_only) for first, last in ranges]
-        for future in as_completed(futures):
-            batch, written = future.result()
-            report.add(batch, SinkResult(written, 0))
-            advance(batch.read)
+        try:
+            for future in as_completed(futures):
+                batch, written = future.result()
+                report.add(batch, SinkResult(written, 0))
+                advance(batch.read)
+        except BaseException:
+            # a failed batch (its transaction rolled back) stops the scan now, not after
+            # every queued batch has run; re-running scans what was not written
+            pool.shutdown(cancel_futures=True)
+            raise
     return report
